@@ -1,0 +1,26 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { FunctionArtifacts } from "../../function/build.js";
+
+/** What every function provider is given: the built proxy, its sizing and its environment. */
+export interface FunctionProxyArgs {
+  /** Cloud region, e.g. `ap-singapore`; ignored where the proxy runs on the Docker host. */
+  region: string;
+  memoryMb: number;
+  timeoutSec: number;
+  /** Requests one instance serves at once (SSE streams hold a whole instance on SCF regardless). */
+  concurrency: number;
+  /** The built proxy from function/build.ts. */
+  artifacts: FunctionArtifacts;
+  /**
+   * The proxy's environment (../../function contract): UPSTREAM_URL, UPSTREAM_TIMEOUT_MS,
+   * MAX_BODY_BYTES, PROXY_TOKEN and, with a server-side key, OPENAI_API_KEY. Secret values are
+   * secret Outputs and must stay so in every resource input they reach.
+   */
+  environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** A deployed function proxy, whatever runs it. */
+export interface FunctionProxy {
+  /** Public base URL with scheme and without `/v1`, e.g. `https://x.ap-singapore.tencentscf.com`. */
+  readonly url: pulumi.Output<string>;
+}
