@@ -9,7 +9,7 @@ export interface TlsFiles {
 }
 
 export interface RateLimit {
-  /** Sustained requests per second per client address. */
+  /** Sustained requests per second per client address (below 1: a whole number per minute, e.g. 1/60). */
   perSecond: number;
   /** Requests allowed above the rate before Nginx answers 429. */
   burst: number;
@@ -31,7 +31,14 @@ export interface SiteOptions {
    * `http://127.0.0.1:9000`. For an HTTPS URL the request carries the function's own Host and SNI.
    */
   apiUpstream: string;
-  /** `proxy_read_timeout`/`proxy_send_timeout` in seconds; at least the function timeout (default 900). */
+  /**
+   * PEM bundle to verify the HTTPS function's certificate with (e.g. `/etc/ssl/certs/ca-certificates.crt`);
+   * unset: not verified, which is Nginx's default.
+   */
+  apiTrustedCa?: string;
+  /** The function's own timeout in seconds (SCF/FC `timeout`, default 900): the floor for `readTimeoutSec`. */
+  functionTimeoutSec?: number;
+  /** `proxy_read_timeout`/`proxy_send_timeout` in seconds; at least `functionTimeoutSec` (default: equal to it). */
   readTimeoutSec?: number;
   /** `client_max_body_size` in bytes, matching the proxy's MAX_BODY_BYTES (default 20 MiB). */
   maxBodyBytes?: number;

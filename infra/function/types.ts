@@ -9,6 +9,11 @@ export interface FunctionProxyArgs {
   timeoutSec: number;
   /** Requests one instance serves at once (SSE streams hold a whole instance on SCF regardless). */
   concurrency: number;
+  /**
+   * Cap on running instances, which bounds the bill: each open chat stream may hold one. 0 or unset:
+   * no cap. Cloud providers apply it as reserved concurrency; the Docker container ignores it.
+   */
+  maxInstances?: number;
   /** The built proxy from function/build.ts. */
   artifacts: FunctionArtifacts;
   /**

@@ -1,0 +1,105 @@
+// What crosses the proxy in each direction. Pure functions over header objects.
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+
+// RFC 9110 §7.6.1: connection-specific fields, never forwarded; plus every field `Connection` names.
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+// Who the caller is and where they came from: the upstream learns nothing of it.
+const CALLER_IDENTITY = new Set([
+  "forwarded",
+  "via",
+  "x-real-ip",
+  "true-client-ip",
+  "x-client-ip",
+  "client-ip",
+  "x-cluster-client-ip",
+  "fastly-client-ip",
+  "x-original-forwarded-for",
+  "x-originating-ip",
+  "x-remote-ip",
+  "x-remote-addr",
+  "x-envoy-external-address",
+  "eo-connecting-ip",
+  "ali-cdn-real-ip",
+  "cookie",
+  "origin",
+  "referer",
+]);
+
+// Added by the platform in front of the function. FC's x-fc-* include temporary cloud credentials.
+const PLATFORM = new Set(["x-anonymous-consumer", "x-api-requestid", "x-api-scheme", "x-qualifier"]);
+const DROPPED_PREFIXES = ["x-forwarded-", "cf-", "x-scf-", "x-fc-"];
+
+// Set by the proxy itself: Host is the upstream's, Authorization comes from the auth mode, and an
+// expectation is answered by this hop.
+const SET_BY_PROXY = new Set(["host", "authorization", "expect"]);
+
+// The upstream's cookies are not the site's (and CORS headers are the proxy's own, below).
+const RESPONSE_DROPPED = new Set(["set-cookie", "set-cookie2"]);
+
+/** On every answer, relayed or the proxy's own, so browser clients can read it. */
+export const CORS_RESPONSE: Readonly<OutgoingHttpHeaders> = { "access-control-allow-origin": "*" };
+
+function connectionNamed(headers: IncomingHttpHeaders): Set<string> {
+  const value = headers.connection;
+  return new Set((value ?? "").split(",").map((name) => name.trim().toLowerCase()).filter(Boolean));
+}
+
+export function upstreamRequestHeaders(
+  incoming: IncomingHttpHeaders,
+  upstreamHost: string,
+  authorization: string | undefined,
+): OutgoingHttpHeaders {
+  const named = connectionNamed(incoming);
+  const out: OutgoingHttpHeaders = { host: upstreamHost };
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name) || SET_BY_PROXY.has(name)) continue;
+    if (CALLER_IDENTITY.has(name) || PLATFORM.has(name) || DROPPED_PREFIXES.some((p) => name.startsWith(p))) continue;
+    out[name] = value;
+  }
+  if (authorization !== undefined) out.authorization = authorization;
+  return out;
+}
+
+export function isEventStream(headers: IncomingHttpHeaders): boolean {
+  return /^\s*text\/event-stream\b/i.test(headers["content-type"] ?? "");
+}
+
+export function clientResponseHeaders(upstream: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const named = connectionNamed(upstream);
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(upstream)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name) || RESPONSE_DROPPED.has(name)) continue;
+    if (name.startsWith("access-control-")) continue;
+    out[name] = value;
+  }
+  Object.assign(out, CORS_RESPONSE);
+  // Nginx (and compatible fronts) would otherwise buffer the stream and deliver it in one burst.
+  if (isEventStream(upstream)) out["x-accel-buffering"] = "no";
+  return out;
+}
+
+const TOKEN_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$/;
+
+/** The local answer to a CORS preflight: any origin, the methods relayed, the headers asked for. */
+export function preflightHeaders(incoming: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const requested = incoming["access-control-request-headers"]?.trim();
+  return {
+    ...CORS_RESPONSE,
+    "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+    "access-control-allow-headers": requested && TOKEN_LIST.test(requested) ? requested : "authorization, content-type",
+    "access-control-max-age": "86400",
+    vary: "access-control-request-headers",
+    "content-length": "0",
+  };
+}

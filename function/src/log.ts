@@ -1,0 +1,33 @@
+// One JSON line per request. Built from named fields only, so a key, token, query string or body
+// cannot slip in by accident: there is no field that could hold one.
+import type { ProxyErrorCode } from "./errors.js";
+
+export interface RequestLog {
+  method: string;
+  /** Without query string (see target.ts loggablePath). */
+  path: string;
+  /** Status sent to the client; 499 when the client left before any was sent. */
+  status: number;
+  /** Request body bytes read from the client. */
+  in: number;
+  /** Response body bytes written to the client. */
+  out: number;
+  /** From the request's arrival to the first response body byte relayed (or the end of an empty body). */
+  ttfbMs: number | null;
+  ms: number;
+  error?: ProxyErrorCode | "client_closed";
+  /** The upstream connection came from the keep-alive pool. */
+  reused?: boolean;
+  /** The keep-alive race was met and the request replayed once (upstream.ts mayRetry). */
+  retried?: boolean;
+}
+
+export type LogSink = (line: string) => void;
+
+export function requestLine(entry: RequestLog): string {
+  return JSON.stringify({ t: new Date().toISOString(), ...entry });
+}
+
+export function eventLine(msg: string, fields: Record<string, string | number | boolean> = {}): string {
+  return JSON.stringify({ t: new Date().toISOString(), msg, ...fields });
+}

@@ -1,0 +1,314 @@
+// The proxy's request flow. Each request passes, in order: CORS preflight → target → method → auth →
+// declared size → relay. Errors of its own go out through `reply`; the status of each comes from
+// errors.ts and nowhere else.
+import http, { type ClientRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { performance } from "node:perf_hooks";
+import { pipeline, Transform } from "node:stream";
+import { authorize } from "./auth.js";
+import type { ProxyConfig } from "./config.js";
+import { fromClientError, ProxyError, toProxyError, errorCode, type ProxyErrorCode } from "./errors.js";
+import { clientResponseHeaders, CORS_RESPONSE, isEventStream, preflightHeaders, upstreamRequestHeaders } from "./headers.js";
+import { eventLine, requestLine, type LogSink, type RequestLog } from "./log.js";
+import { loggablePath, resolveTarget } from "./target.js";
+import { createUpstream, mayRetry } from "./upstream.js";
+
+const RELAYED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
+
+// Above the 60 s an Nginx upstream keep-alive holds an idle connection, so that the proxy never closes
+// a connection the hop in front is about to reuse (the same race as upstream.ts, one hop earlier).
+const CLIENT_KEEPALIVE_MS = 65_000;
+
+export interface ProxyServer {
+  readonly server: http.Server;
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stops accepting, lets requests in flight finish (streams included), then closes. */
+  shutdown(): Promise<void>;
+  /** Closes everything now. */
+  close(): Promise<void>;
+}
+
+export interface ProxyDeps {
+  log: LogSink;
+  /** Wall clock for the keep-alive pool (upstream.ts). */
+  now?: () => number;
+}
+
+/** Per-request state shared by the steps below. */
+interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly entry: RequestLog;
+  readonly started: number;
+  upstreamReq?: ClientRequest;
+  /** First failure seen; what the log line reports. */
+  failure?: ProxyErrorCode | "client_closed";
+}
+
+export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
+  const upstream = createUpstream(config.upstream, {
+    timeoutMs: config.upstreamTimeoutMs,
+    keepAliveIdleMs: config.keepAliveIdleMs,
+    now: deps.now,
+  });
+  const upstreamName = config.upstream.host;
+  let draining = false;
+  const responding = new WeakMap<Socket, ServerResponse>();
+
+  const server = http.createServer();
+  server.keepAliveTimeout = CLIENT_KEEPALIVE_MS;
+  server.on("request", handle);
+  // Registered so that Node does not send `100 Continue` before the proxy has checked the request.
+  server.on("checkContinue", handle);
+  server.on("connect", (req: IncomingMessage, socket: Socket) => {
+    rawReply(req.method ?? "CONNECT", req.url ?? "", socket, new ProxyError("invalid_request_target", "CONNECT is not relayed"));
+  });
+  server.on("clientError", (err: Error, socket: Socket) => {
+    // As Node's docs advise: a peer that reset, or a socket no longer writable, gets no answer.
+    if (errorCode(err) === "ECONNRESET" || !socket.writable) return void socket.destroy();
+    // Mid-body parse error after the response began: a status line now would corrupt it.
+    if (responding.get(socket)?.headersSent) return void socket.destroy();
+    rawReply("-", "-", socket, fromClientError(err));
+  });
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const x = track(req, res);
+    if (draining) res.setHeader("connection", "close");
+    guarded(x, () => route(x));
+  }
+
+  /** A bug must cost one request, not the instance and every stream it carries. */
+  function guarded(x: Exchange, step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      process.stderr.write(`gptsite proxy: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      x.upstreamReq?.destroy();
+      if (x.res.headersSent) x.res.destroy();
+      else reply(x, new ProxyError("internal_error"));
+    }
+  }
+
+  function route(x: Exchange): void {
+    const { req, res } = x;
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, preflightHeaders(req.headers)).end();
+      return;
+    }
+    const target = resolveTarget(req.url ?? "");
+    if (target.kind === "error") return reply(x, target.error);
+    if (target.kind === "relay") x.entry.path = target.logPath;
+    if (target.kind === "health") {
+      const body = JSON.stringify({ status: "ok" });
+      res.writeHead(200, { ...CORS_RESPONSE, "content-type": "application/json", "cache-control": "no-store", "content-length": Buffer.byteLength(body) });
+      res.end(req.method === "HEAD" ? undefined : body);
+      return;
+    }
+    if (!RELAYED_METHODS.has(x.entry.method)) {
+      res.setHeader("allow", [...RELAYED_METHODS, "OPTIONS"].join(", "));
+      return reply(x, new ProxyError("method_not_allowed", `${x.entry.method}; allowed: ${[...RELAYED_METHODS].join(", ")}, OPTIONS`));
+    }
+    const auth = authorize(config.auth, req.headers.authorization);
+    if (!auth.ok) return reply(x, auth.error);
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > config.maxBodyBytes) return reply(x, tooLarge(`Content-Length is ${declared}`));
+    if (req.headers.expect?.toLowerCase() === "100-continue") res.writeContinue();
+    relay(x, target.path, auth.authorization);
+  }
+
+  function track(req: IncomingMessage, res: ServerResponse): Exchange {
+    const x: Exchange = {
+      req,
+      res,
+      started: performance.now(),
+      entry: { method: req.method ?? "", path: loggablePath(req.url ?? ""), status: 0, in: 0, out: 0, ttfbMs: null, ms: 0 },
+    };
+    responding.set(req.socket, res);
+    res.on("close", () => {
+      responding.delete(req.socket);
+      if (!res.writableFinished) {
+        // The client left, or the response was cut on purpose: either way the upstream call ends now.
+        x.upstreamReq?.destroy();
+        x.failure ??= "client_closed";
+      }
+      x.entry.status = res.headersSent ? res.statusCode : 499;
+      x.entry.ms = elapsed(x);
+      if (x.failure) x.entry.error = x.failure;
+      deps.log(requestLine(x.entry));
+      if (draining) setImmediate(() => server.closeIdleConnections());
+    });
+    return x;
+  }
+
+  function relay(x: Exchange, path: string, authorization: string | undefined): void {
+    const { req, res, entry } = x;
+    const headers = upstreamRequestHeaders(req.headers, upstreamName, authorization);
+    const hasBody = hasRequestBody(req);
+    let retries = 0;
+
+    const attempt = (): void => {
+      const up = upstream.request({ method: entry.method, path, headers });
+      x.upstreamReq = up;
+      entry.reused = up.reusedSocket;
+      let responseStarted = false;
+
+      up.on("timeout", () => {
+        x.failure ??= "upstream_timeout";
+        up.destroy(new ProxyError("upstream_timeout", `no byte from ${upstreamName} for ${config.upstreamTimeoutMs} ms (UPSTREAM_TIMEOUT_MS)`));
+      });
+      up.on("error", (err) => {
+        if (res.destroyed) return;
+        const code = errorCode(err);
+        if (mayRetry({ method: entry.method, hasBody, reusedSocket: up.reusedSocket, errorCode: code, responseStarted, retries })) {
+          retries += 1;
+          entry.retried = true;
+          attempt();
+          return;
+        }
+        fail(x, err);
+      });
+      up.on("response", (upstreamRes) => {
+        responseStarted = true;
+        guarded(x, () => respond(x, upstreamRes));
+      });
+
+      if (!hasBody) {
+        up.end();
+        return;
+      }
+      const limit = bodyLimit(x);
+      req.pipe(limit);
+      req.on("error", (err) => limit.destroy(err));
+      pipeline(limit, up, (err) => {
+        // Upstream failures arrive through up's 'error' above; only the size limit is decided here.
+        if (err instanceof ProxyError && err.code === "request_too_large") fail(x, err);
+      });
+    };
+    attempt();
+  }
+
+  function bodyLimit(x: Exchange): Transform {
+    return new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        if (x.entry.in + chunk.length > config.maxBodyBytes) {
+          done(tooLarge(`the body grew past ${config.maxBodyBytes} bytes`));
+          return;
+        }
+        x.entry.in += chunk.length;
+        done(null, chunk);
+      },
+    });
+  }
+
+  function respond(x: Exchange, upstreamRes: IncomingMessage): void {
+    const { res, entry } = x;
+    // Gone, or already answered by the proxy (a limit hit while the upstream was about to answer).
+    if (res.destroyed || res.headersSent) {
+      upstreamRes.destroy();
+      return;
+    }
+    res.writeHead(upstreamRes.statusCode ?? 502, clientResponseHeaders(upstreamRes.headers));
+    // Tell an event-stream client at once that its stream has started.
+    if (isEventStream(upstreamRes.headers)) res.flushHeaders();
+    upstreamRes.on("data", (chunk: Buffer) => {
+      entry.ttfbMs ??= elapsed(x);
+      entry.out += chunk.length;
+    });
+    upstreamRes.on("end", () => (entry.ttfbMs ??= elapsed(x)));
+    upstreamRes.on("error", (err) => (x.failure ??= toProxyError(err, upstreamName).code));
+    upstreamRes.on("close", () => {
+      if (!upstreamRes.complete) cut(x);
+    });
+    // pipe: backpressure both ways (a slow client pauses the upstream), and nothing held back.
+    upstreamRes.pipe(res);
+  }
+
+  /**
+   * The upstream broke off mid-response. The client gets the bytes already relayed, then a destroyed
+   * connection: an incomplete message, never a clean end that would pass for a whole answer.
+   */
+  function cut(x: Exchange): void {
+    const { res } = x;
+    x.failure ??= "upstream_reset";
+    if (res.destroyed) return;
+    // end() flushes what is queued, then FIN without the chunked terminator; destroy() would drop
+    // the queue. destroySoon = end, then destroy once flushed.
+    if (res.socket) res.socket.destroySoon();
+    else res.destroy();
+  }
+
+  function fail(x: Exchange, err: unknown): void {
+    const e = toProxyError(err, upstreamName);
+    x.failure ??= e.code;
+    if (x.res.headersSent) cut(x);
+    else reply(x, e);
+  }
+
+  function reply(x: Exchange, e: ProxyError): void {
+    const { req, res } = x;
+    if (res.headersSent || res.destroyed) return;
+    x.failure ??= e.code;
+    const body = JSON.stringify(e.toJSON());
+    res.writeHead(e.status, {
+      ...CORS_RESPONSE,
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+      // A body we will not read: close rather than read it to the end to keep the connection.
+      ...(hasRequestBody(req) && !req.complete ? { connection: "close" } : {}),
+    });
+    res.end(body);
+    x.entry.out = Buffer.byteLength(body);
+  }
+
+  /** For what Node hands over below the request level (CONNECT, parse errors): write and close. */
+  function rawReply(method: string, rawTarget: string, socket: Socket, e: ProxyError): void {
+    const body = JSON.stringify(e.toJSON());
+    socket.end(
+      `HTTP/1.1 ${e.status} ${http.STATUS_CODES[e.status] ?? ""}\r\ncontent-type: application/json\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+    socket.destroySoon();
+    deps.log(requestLine({ method, path: loggablePath(rawTarget), status: e.status, in: 0, out: 0, ttfbMs: null, ms: 0, error: e.code }));
+  }
+
+  function tooLarge(what: string): ProxyError {
+    return new ProxyError("request_too_large", `${what}; MAX_BODY_BYTES allows ${config.maxBodyBytes}`);
+  }
+
+  return {
+    server,
+    async listen(port, host) {
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          resolve();
+        });
+      });
+      const address = server.address() as AddressInfo;
+      deps.log(eventLine("listening", { host: address.address, port: address.port, upstream: `${config.upstream.protocol}//${config.upstream.host}${config.upstream.basePath}`, auth: config.auth.kind }));
+      return address;
+    },
+    shutdown() {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      return closed.then(() => upstream.destroy());
+    },
+    close() {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      upstream.destroy();
+      return closed;
+    },
+  };
+}
+
+function hasRequestBody(req: IncomingMessage): boolean {
+  return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+}
+
+function elapsed(x: Exchange): number {
+  return Math.round(performance.now() - x.started);
+}

@@ -1,0 +1,61 @@
+// Which request targets the proxy relays, and where to. Pure: a string in, a decision out.
+// Anything that is not a plain origin-form path under /v1 stops here, before any upstream socket is
+// touched: absolute-form (`GET http://evil.example/`), dot segments, encoded slashes or dots, backslashes.
+import { ProxyError } from "./errors.js";
+
+export type Target =
+  | { readonly kind: "health" }
+  /**
+   * `path` is what the upstream gets after its base path: `/v1/…` plus the query, as received.
+   * `logPath` has no query, and a stripped stage prefix shows as `/*` (people put keys there).
+   */
+  | { readonly kind: "relay"; readonly path: string; readonly logPath: string }
+  | { readonly kind: "error"; readonly error: ProxyError };
+
+// A stage name as API gateways put in front of the path (`/release`, `/test`, `/2016-08-15`).
+const STAGE = /^[A-Za-z0-9_-]+$/;
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+export function resolveTarget(raw: string): Target {
+  const malformed = (why: string): Target => ({ kind: "error", error: new ProxyError("invalid_request_target", why) });
+  if (!raw.startsWith("/")) {
+    return malformed("only origin-form targets (/v1/…) are accepted, not absolute-form or authority-form");
+  }
+  if (raw.includes("#")) return malformed("a fragment (#) has no place in a request target");
+  const q = raw.indexOf("?");
+  const path = q < 0 ? raw : raw.slice(0, q);
+  const query = q < 0 ? "" : raw.slice(q);
+  if (path.includes("\\")) return malformed("backslashes are not allowed in the path");
+
+  const segments = path.slice(1).split("/");
+  for (const [i, segment] of segments.entries()) {
+    // An empty segment is fine only as a trailing slash.
+    if (segment === "" && i < segments.length - 1) return malformed("empty path segments (//) are not allowed");
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return malformed("the path has malformed percent-encoding");
+    }
+    if (decoded === "." || decoded === "..") return malformed("dot segments (. and ..) are not allowed");
+    if (decoded.includes("/") || decoded.includes("\\")) return malformed("encoded slashes are not allowed");
+    if (CONTROL.test(decoded)) return malformed("control characters are not allowed in the path");
+  }
+
+  const staged = segments[0] !== "v1" && segments.length > 1 && STAGE.test(segments[0] ?? "");
+  const rest = staged ? segments.slice(1) : segments;
+  if (rest[0] === "v1") {
+    const relayed = `/${rest.join("/")}`;
+    return { kind: "relay", path: relayed + query, logPath: loggablePath(staged ? `/*${relayed}` : relayed) };
+  }
+  if (rest.length === 1 && rest[0] === "healthz") return { kind: "health" };
+  return { kind: "error", error: new ProxyError("not_found") };
+}
+
+/** The path for the log line: no query (it may carry a key), nothing but origin-form, bounded. */
+export function loggablePath(raw: string): string {
+  if (!raw.startsWith("/")) return "(not origin-form)";
+  const q = raw.search(/[?#]/);
+  const path = q < 0 ? raw : raw.slice(0, q);
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
+}

@@ -1,0 +1,467 @@
+// The one place the program reads its configuration: stack config (namespace `gptsite`), the
+// environment (ACME DNS credentials) and the certificate files of `tls.mode files`. Everything is
+// checked by `validateConfig`, a pure function that reports every problem at once, before any
+// resource exists. Secrets leave this module only as secret Outputs.
+import { readFileSync } from "node:fs";
+import { isIPv4 } from "node:net";
+import * as pulumi from "@pulumi/pulumi";
+import { NEXTCHAT_IMAGE } from "../web/nextchat.js";
+import { DNS_PROVIDERS, dnsRules, type DnsProviderName, type DnsRules } from "./dns/rules.js";
+import {
+  FUNCTION_PROVIDERS,
+  MAX_TIMEOUT_SEC,
+  functionRules,
+  type FunctionProviderName,
+  type FunctionRules,
+} from "./function/rules.js";
+import { TLS_MODES, tlsModes, type TlsMode } from "./tls/modes.js";
+
+export const PROJECT = "gptsite";
+
+type KeyType = "string" | "integer" | "boolean";
+interface KeySpec {
+  readonly type: KeyType;
+  readonly default: string | number | boolean;
+  /** Set it with `pulumi config set --secret`; never echoed in an error. */
+  readonly secret?: true;
+}
+
+/**
+ * Every stack config key with its type and default. Pulumi.yaml declares the same set (a test keeps
+ * them equal) with the descriptions; `""` means "unset". The three secrets are not declared
+ * `secret: true` there: without a default Pulumi requires them on every stack, and a secret key's
+ * default is plain text, which some Pulumi versions reject.
+ */
+export const CONFIG_KEYS = {
+  domain: { type: "string", default: "localhost" },
+  upstream: { type: "string", default: "https://api.openai.com" },
+  "function.provider": { type: "string", default: "docker" },
+  "function.region": { type: "string", default: "" },
+  "function.memoryMb": { type: "integer", default: 128 },
+  "function.timeoutSec": { type: "integer", default: 900 },
+  "function.concurrency": { type: "integer", default: 2 },
+  "function.maxInstances": { type: "integer", default: 10 },
+  "dns.provider": { type: "string", default: "none" },
+  "dns.zone": { type: "string", default: "" },
+  "dns.ttl": { type: "integer", default: 600 },
+  "dns.proxied": { type: "boolean", default: false },
+  "host.docker": { type: "string", default: "unix:///var/run/docker.sock" },
+  "host.ip": { type: "string", default: "" },
+  "host.httpPort": { type: "integer", default: 80 },
+  "host.httpsPort": { type: "integer", default: 443 },
+  "tls.mode": { type: "string", default: "none" },
+  "tls.email": { type: "string", default: "" },
+  "tls.acmeServer": { type: "string", default: "https://acme-v02.api.letsencrypt.org/directory" },
+  "tls.certFile": { type: "string", default: "" },
+  "tls.keyFile": { type: "string", default: "" },
+  "tls.allowInsecure": { type: "boolean", default: false },
+  "web.image": { type: "string", default: NEXTCHAT_IMAGE },
+  "web.bindAddress": { type: "string", default: "127.0.0.1" },
+  "web.timezone": { type: "string", default: "Asia/Shanghai" },
+  "web.accessCodeCount": { type: "integer", default: 1 },
+  openaiApiKey: { type: "string", default: "", secret: true },
+  accessCodes: { type: "string", default: "", secret: true },
+  proxyToken: { type: "string", default: "", secret: true },
+} as const satisfies Record<string, KeySpec>;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/** Stack config as Pulumi hands it over: key (without `gptsite:`) → string value. */
+export type RawConfig = Readonly<Record<string, string | undefined>>;
+
+/** The validated configuration. `S` is how secrets are held: `string` in tests, secret Outputs in the program. */
+export interface Settings<S = string> {
+  domain: string;
+  /** The OpenAI-compatible API base, without `/v1`. */
+  upstream: string;
+  /** The upstream is OpenAI itself, so regions OpenAI refuses are refused. */
+  upstreamIsOpenAI: boolean;
+  function: {
+    provider: FunctionProviderName;
+    region: string;
+    memoryMb: number;
+    timeoutSec: number;
+    concurrency: number;
+    /** 0: no cap. */
+    maxInstances: number;
+  };
+  dns: { provider: DnsProviderName; zone: string; ttl: number; proxied: boolean };
+  host: {
+    /** `unix://…` or `ssh://user@host`. */
+    docker: string;
+    /** Public IPv4 of the Docker host (set, or taken from an `ssh://` address), or `127.0.0.1`. */
+    ip: string;
+    httpPort: number;
+    httpsPort: number;
+  };
+  tls: {
+    mode: TlsMode;
+    email: string;
+    acmeServer: string;
+    /** `files` mode: the PEM chain and key read from tls.certFile / tls.keyFile. */
+    certificatePem?: string;
+    privateKeyPem?: S;
+    /** lego variable → value, for the ACME DNS-01 challenge of `dns.provider`. */
+    acmeCredentials: Record<string, S>;
+  };
+  web: { image: string; bindAddress: string; timezone: string; accessCodeCount: number };
+  secrets: {
+    openaiApiKey?: S;
+    /** Comma-separated, as NextChat's CODE wants them. */
+    accessCodes?: S;
+    proxyToken?: S;
+  };
+}
+
+/** Every problem found, in one error, so one run shows them all (a RunError: Pulumi prints no stack). */
+export class ConfigError extends pulumi.RunError {
+  constructor(readonly problems: readonly string[]) {
+    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+    super(`gptsite: the stack config has ${count}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** What validation may look at besides the stack config; a test passes its own. */
+export interface ValidationInputs {
+  env: Readonly<Record<string, string | undefined>>;
+  /** Returns the file's text or throws (its message is reported). */
+  readFile: (path: string) => string;
+}
+
+const list = (values: readonly (string | number)[]) => values.join(", ");
+
+const isLocalName = (host: string) =>
+  host === "localhost" ||
+  host.endsWith(".localhost") ||
+  host.endsWith(".local") ||
+  host.endsWith(".test") ||
+  (isIPv4(host) && isPrivateIPv4(host));
+
+function isPrivateIPv4(ip: string): boolean {
+  const [a = 0, b = 0] = ip.split(".").map(Number);
+  return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || a === 0;
+}
+
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** `chat.example.com` → `example.com`, for examples in messages. */
+const parentDomain = (domain: string) => domain.split(".").slice(-2).join(".");
+
+/**
+ * Checks raw stack config and returns typed settings with defaults applied. Throws one ConfigError
+ * listing every problem; each names the key, the value received (never a secret's) and the fix.
+ */
+export function validateConfig(raw: RawConfig, inputs: ValidationInputs): Settings {
+  const problems: string[] = [];
+  const problem = (text: string) => problems.push(text);
+
+  for (const key of Object.keys(raw)) {
+    if (!(key in CONFIG_KEYS)) {
+      problem(`${key}: not a gptsite config key. Known keys are: ${list(Object.keys(CONFIG_KEYS))}.`);
+    }
+  }
+
+  const text = (key: ConfigKey): string => {
+    const value = raw[key];
+    return value === undefined ? String(CONFIG_KEYS[key].default) : value.trim();
+  };
+  const integer = (key: ConfigKey, min: number, max: number, allowed: string): number => {
+    const value = text(key);
+    const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (Number.isNaN(parsed)) {
+      problem(`${key}: "${value}" is not a whole number. Allowed values are: ${allowed}.`);
+      return Number(CONFIG_KEYS[key].default);
+    }
+    if (parsed < min || parsed > max) problem(`${key}: ${parsed} is out of range. Allowed values are: ${allowed}.`);
+    return parsed;
+  };
+  const boolean = (key: ConfigKey): boolean => {
+    const value = text(key);
+    if (value !== "true" && value !== "false") {
+      problem(`${key}: "${value}" is not a boolean. Allowed values are: true, false.`);
+      return (CONFIG_KEYS[key] as KeySpec).default === true;
+    }
+    return value === "true";
+  };
+  function oneOf<T extends string>(key: ConfigKey, allowed: readonly T[], what: string): T | undefined {
+    const value = text(key);
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    problem(`${key}: "${value}" is not ${what}. Allowed values are: ${list(allowed)}.`);
+    return undefined;
+  }
+  const secret = (key: ConfigKey): string | undefined => text(key) || undefined;
+
+  // --- the site's name and the upstream API
+  const domain = text("domain").toLowerCase();
+  if (!HOST_NAME.test(domain) && !isIPv4(domain)) {
+    problem(`domain: "${domain}" is not a host name. Use the site's name, e.g. chat.example.com, or localhost.`);
+  }
+  const local = isLocalName(domain);
+
+  const upstream = text("upstream").replace(/\/+$/, "");
+  let upstreamIsOpenAI = false;
+  try {
+    const url = new URL(upstream);
+    if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("scheme");
+    if (url.pathname.replace(/\/+$/, "").endsWith("/v1")) {
+      problem(`upstream: "${upstream}" ends in /v1. Give the base URL without it, e.g. https://api.openai.com.`);
+    }
+    upstreamIsOpenAI = url.hostname === "api.openai.com";
+  } catch {
+    problem(`upstream: "${upstream}" is not an http(s) URL. Use an OpenAI-compatible base, e.g. https://api.openai.com.`);
+  }
+
+  // --- the function proxy
+  const fnProvider = oneOf("function.provider", FUNCTION_PROVIDERS, "a function provider");
+  const fnRules: FunctionRules = functionRules[fnProvider ?? "none"];
+  const region = text("function.region") || fnRules.defaultRegion;
+  if (fnProvider && fnRules.regions.length > 0) {
+    const refused = fnRules.refusedRegions.includes(region);
+    if (refused && upstreamIsOpenAI) {
+      problem(
+        `function.region: "${region}" is in mainland China, Hong Kong or Macau, where OpenAI refuses requests ` +
+          `("unsupported_country_region_territory"); the proxy exists to call it from outside. ` +
+          `Allowed values are: ${list(fnRules.regions)}.`,
+      );
+    } else if (!refused && !fnRules.regions.includes(region)) {
+      const allowed = upstreamIsOpenAI ? fnRules.regions : [...fnRules.regions, ...fnRules.refusedRegions];
+      problem(`function.region: "${region}" is not a region of ${fnRules.title}. Allowed values are: ${list(allowed)}.`);
+    }
+  }
+  const memoryMb = integer("function.memoryMb", 1, 65536, fnRules.memory.text);
+  if (fnProvider && Number.isInteger(memoryMb) && memoryMb >= 1 && !fnRules.memory.allowed(memoryMb)) {
+    problem(`function.memoryMb: ${memoryMb} is not allowed on ${fnRules.title}. Allowed values are: ${fnRules.memory.text}.`);
+  }
+  const timeoutSec = integer(
+    "function.timeoutSec",
+    1,
+    MAX_TIMEOUT_SEC,
+    `1 to ${MAX_TIMEOUT_SEC} (SCF's ceiling; Nginx waits as long as the function may run)`,
+  );
+  const concurrency = integer(
+    "function.concurrency",
+    1,
+    fnRules.maxConcurrency,
+    fnRules.maxConcurrency === Number.MAX_SAFE_INTEGER ? "1 or more" : `1 to ${fnRules.maxConcurrency}`,
+  );
+  const maxInstances = integer("function.maxInstances", 0, 1000, "0 (no cap) to 1000");
+
+  // --- the Docker host
+  const docker = text("host.docker");
+  let sshHost: string | undefined;
+  if (docker.startsWith("ssh://")) {
+    const url = URL.canParse(docker) ? new URL(docker) : undefined;
+    if (!url || !url.hostname) {
+      problem(`host.docker: "${docker}" is not an ssh:// address. Use ssh://user@host or ssh://user@host:port.`);
+    } else if (!url.username) {
+      problem(`host.docker: "${docker}" has no user. Use ssh://user@${url.host} (a user allowed to run docker there).`);
+    } else {
+      sshHost = url.hostname;
+    }
+  } else if (!/^unix:\/\/\/.+/.test(docker)) {
+    problem(
+      `host.docker: "${docker}" is not a Docker address this program supports. ` +
+        `Allowed values are: unix:///var/run/docker.sock (this machine), ssh://user@host[:port] (a server).`,
+    );
+  }
+  const givenIp = text("host.ip");
+  if (givenIp && !isIPv4(givenIp)) problem(`host.ip: "${givenIp}" is not an IPv4 address, e.g. 203.0.113.7.`);
+  const hostIp = givenIp || (sshHost && isIPv4(sshHost) ? sshHost : "127.0.0.1");
+  const httpPort = integer("host.httpPort", 1, 65535, "1 to 65535");
+  const httpsPort = integer("host.httpsPort", 1, 65535, "1 to 65535");
+  if (httpPort === httpsPort) problem(`host.httpsPort: ${httpsPort} is also host.httpPort. Use two different ports.`);
+
+  // --- DNS
+  const dnsProvider = oneOf("dns.provider", DNS_PROVIDERS, "a DNS provider");
+  const dns: DnsRules = dnsRules[dnsProvider ?? "none"];
+  const zone = text("dns.zone").toLowerCase().replace(/\.$/, "");
+  if (dnsProvider && dns.managesRecord) {
+    if (!zone) {
+      problem(
+        `dns.zone: required with dns.provider "${dnsProvider}": the registered domain that holds "${domain}", ` +
+          `e.g. pulumi config set dns.zone ${parentDomain(domain)}.`,
+      );
+    } else if (domain !== zone && !domain.endsWith(`.${zone}`)) {
+      problem(
+        `dns.zone: "${zone}" does not contain domain "${domain}". Use domain itself or a parent of it, ` +
+          `e.g. ${parentDomain(domain)}.`,
+      );
+    }
+    if (!givenIp && !(sshHost && isIPv4(sshHost))) {
+      problem(
+        `host.ip: required with dns.provider "${dnsProvider}" (the A record points at it), and host.docker ` +
+          `"${docker}" does not name it. Set it: pulumi config set host.ip <the server's public IPv4>.`,
+      );
+    } else if (isPrivateIPv4(hostIp)) {
+      problem(`host.ip: "${hostIp}" is not a public address; the A record must point at the server's public IPv4.`);
+    }
+  }
+  const ttl = integer("dns.ttl", 1, 86400, `${dns.minTtl} to 86400`);
+  if (ttl >= 1 && ttl < dns.minTtl) problem(`dns.ttl: ${ttl} is below what ${dns.title} accepts. Allowed values are: ${dns.minTtl} to 86400.`);
+  const proxied = boolean("dns.proxied");
+  if (proxied && !dns.proxiable) {
+    problem(`dns.proxied: true only applies to Cloudflare, and dns.provider is "${dnsProvider}". Allowed values are: false.`);
+  }
+
+  // --- TLS
+  const tlsMode = oneOf("tls.mode", TLS_MODES, "a TLS mode");
+  const email = text("tls.email");
+  if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) problem(`tls.email: "${email}" is not an email address.`);
+  const acmeServer = text("tls.acmeServer");
+  const acmeCredentials: Record<string, string> = {};
+  let certificatePem: string | undefined;
+  let privateKeyPem: string | undefined;
+  const mode = tlsMode ? tlsModes[tlsMode] : undefined;
+  if (mode?.needsDnsChallenge) {
+    if (local) problem(`tls.mode: "acme" cannot get a public certificate for domain "${domain}". Use tls.mode none or files.`);
+    if (!/^https:\/\//.test(acmeServer)) problem(`tls.acmeServer: "${acmeServer}" is not an https:// ACME directory URL.`);
+    const challenge = dnsProvider ? dnsRules[dnsProvider] : undefined;
+    if (challenge && !("acme" in challenge)) {
+      problem(
+        `tls.mode: "acme" proves the domain with a DNS-01 record, and dns.provider is "${dnsProvider}". ` +
+          `Set dns.provider to one of: ${list(DNS_PROVIDERS.filter((p) => "acme" in dnsRules[p]))}, or use tls.mode files.`,
+      );
+    } else if (challenge && "acme" in challenge) {
+      for (const [legoName, envName] of Object.entries(challenge.acme.credentials)) {
+        const value = inputs.env[envName];
+        if (value) acmeCredentials[legoName] = value;
+        else {
+          problem(
+            `tls.mode: "acme" with dns.provider "${dnsProvider}" needs ${envName} in the environment ` +
+              `(handed to lego as ${legoName} for the DNS-01 challenge).`,
+          );
+        }
+      }
+    }
+  }
+  if (mode?.readsFiles) {
+    certificatePem = readPem(inputs, problem, "tls.certFile", text("tls.certFile"), "CERTIFICATE");
+    privateKeyPem = readPem(inputs, problem, "tls.keyFile", text("tls.keyFile"), "PRIVATE KEY");
+  }
+  const allowInsecure = boolean("tls.allowInsecure");
+  if (mode && !mode.encrypts && !local && !allowInsecure) {
+    problem(
+      `tls.mode: "none" with domain "${domain}" sends access codes and the proxy token over plain HTTP. ` +
+        `Use tls.mode acme or files, or set tls.allowInsecure true to force it.`,
+    );
+  }
+
+  // --- the web UI
+  const image = text("web.image");
+  if (!/^[^\s:]+(:[\w][\w.-]*|@sha256:[a-f0-9]{64})$/.test(image) || image.endsWith(":latest")) {
+    problem(`web.image: "${image}" is not pinned to a version tag or digest, e.g. ${NEXTCHAT_IMAGE}.`);
+  }
+  const bindAddress = text("web.bindAddress");
+  if (!isIPv4(bindAddress)) {
+    problem(`web.bindAddress: "${bindAddress}" is not an IPv4 address. Allowed values are: 127.0.0.1 (only this host), 0.0.0.0 (everyone).`);
+  }
+  const timezone = text("web.timezone");
+  if (!timezone) problem(`web.timezone: empty. Use an IANA name, e.g. Asia/Shanghai.`);
+  const accessCodeCount = integer("web.accessCodeCount", 0, 20, "0 to 20");
+
+  // --- secrets (their values never appear in a message)
+  const openaiApiKey = secret("openaiApiKey");
+  const codes = (secret("accessCodes") ?? "")
+    .split(",")
+    .map((code) => code.trim())
+    .filter(Boolean);
+  if (codes.some((code) => !/^[\x21-\x7e]+$/.test(code))) {
+    problem(`accessCodes: (value hidden) has a code with spaces or non-ASCII characters. Use comma-separated printable codes.`);
+  }
+  if (openaiApiKey && codes.length === 0 && accessCodeCount === 0) {
+    problem(
+      `accessCodes: empty while openaiApiKey is set and web.accessCodeCount is 0, so anyone who finds the ` +
+        `site spends your key. Set codes (pulumi config set --secret accessCodes code1,code2) or set ` +
+        `web.accessCodeCount to 1 or more to generate them.`,
+    );
+  }
+  const proxyToken = secret("proxyToken");
+  if (proxyToken && !/^[^\s:]{16,}$/.test(proxyToken)) {
+    problem(
+      `proxyToken: (value hidden) must be at least 16 characters with no ':' or spaces (callers send ` +
+        `"Bearer <their key>:<token>"). Unset it to have one generated.`,
+    );
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    domain,
+    upstream,
+    upstreamIsOpenAI,
+    function: { provider: fnProvider!, region: fnRules.regions.length > 0 ? region : "", memoryMb, timeoutSec, concurrency, maxInstances },
+    dns: { provider: dnsProvider!, zone, ttl, proxied },
+    host: { docker, ip: hostIp, httpPort, httpsPort },
+    tls: {
+      mode: tlsMode!,
+      email,
+      acmeServer,
+      ...(certificatePem !== undefined ? { certificatePem } : {}),
+      ...(privateKeyPem !== undefined ? { privateKeyPem } : {}),
+      acmeCredentials,
+    },
+    web: { image, bindAddress, timezone, accessCodeCount },
+    secrets: {
+      ...(openaiApiKey ? { openaiApiKey } : {}),
+      ...(codes.length > 0 ? { accessCodes: codes.join(",") } : {}),
+      ...(proxyToken ? { proxyToken } : {}),
+    },
+  };
+}
+
+function readPem(
+  inputs: ValidationInputs,
+  problem: (text: string) => void,
+  key: ConfigKey,
+  path: string,
+  label: string,
+): string | undefined {
+  if (!path) {
+    problem(`${key}: required with tls.mode "files": the path of the PEM ${label.toLowerCase()} file.`);
+    return undefined;
+  }
+  let content: string;
+  try {
+    content = inputs.readFile(path);
+  } catch (error) {
+    problem(`${key}: cannot read "${path}": ${(error as Error).message}.`);
+    return undefined;
+  }
+  if (!content.includes(`-----BEGIN `) || !content.includes(`${label}-----`)) {
+    problem(`${key}: "${path}" holds no PEM ${label.toLowerCase()} (no "-----BEGIN … ${label}-----" line).`);
+    return undefined;
+  }
+  return content;
+}
+
+/** Turns every secret of validated settings into a secret Output. */
+export function secretSettings(settings: Settings): Settings<pulumi.Output<string>> {
+  const secrets = <K extends string>(values: Partial<Record<K, string>>) =>
+    Object.fromEntries(
+      Object.entries(values)
+        .filter(([, value]) => value !== undefined)
+        .map(([name, value]) => [name, pulumi.secret(value as string)]),
+    ) as Partial<Record<K, pulumi.Output<string>>>;
+  const { privateKeyPem, acmeCredentials, ...tls } = settings.tls;
+  return {
+    ...settings,
+    tls: {
+      ...tls,
+      ...secrets({ privateKeyPem }),
+      acmeCredentials: secrets(acmeCredentials) as Record<string, pulumi.Output<string>>,
+    },
+    secrets: secrets(settings.secrets),
+  };
+}
+
+/** Reads the current stack's config and environment, validates them, and returns secrets as secret Outputs. */
+export function readConfig(): Settings<pulumi.Output<string>> {
+  const prefix = `${PROJECT}:`;
+  const raw = Object.fromEntries(
+    Object.entries(pulumi.runtime.allConfig())
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, value]) => [key.slice(prefix.length), value]),
+  );
+  const settings = validateConfig(raw, { env: process.env, readFile: (path) => readFileSync(path, "utf8") });
+  return secretSettings(settings);
+}

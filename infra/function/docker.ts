@@ -1,0 +1,54 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { NODE_FLAGS } from "../../function/build.js";
+import { LONG_RUNNING, envList, httpHealthcheck } from "../host/containers.js";
+import { PROXY_HEALTH_PATH, PROXY_PORT } from "./proxy.js";
+import type { FunctionProxy, FunctionProxyArgs } from "./types.js";
+
+/** Stock Node, pinned; the bundle needs nothing else (no node_modules, no image build). */
+export const PROXY_NODE_IMAGE = "node:20.18.0-alpine";
+
+/** The container's name, which is also its host name on the private network. */
+export const PROXY_CONTAINER = "gptsite-proxy";
+
+const BUNDLE_PATH = "/app/index.mjs";
+
+export interface DockerFunctionArgs extends FunctionProxyArgs {
+  /** The private network NextChat and Nginx reach the proxy on; no port is published. */
+  network: pulumi.Input<string>;
+}
+
+/**
+ * The proxy as a container on the Docker host, for a host that is itself outside mainland China
+ * (pass the host's provider in `opts.providers`). Region and instance cap do not apply; memoryMb is
+ * the container's memory limit.
+ */
+export class DockerFunction extends pulumi.ComponentResource implements FunctionProxy {
+  readonly url: pulumi.Output<string>;
+  readonly container: docker.Container;
+
+  constructor(name: string, args: DockerFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("gptsite:function:DockerFunction", name, {}, opts);
+    const image = new docker.RemoteImage(name, { name: PROXY_NODE_IMAGE, keepLocally: true }, { parent: this });
+    this.container = new docker.Container(
+      name,
+      {
+        name: PROXY_CONTAINER,
+        image: image.imageId,
+        command: ["node", ...NODE_FLAGS, BUNDLE_PATH],
+        envs: envList(args.environment),
+        uploads: [{ file: BUNDLE_PATH, content: args.artifacts.bundle }],
+        networksAdvanced: [{ name: args.network, aliases: [PROXY_CONTAINER] }],
+        memory: args.memoryMb,
+        healthcheck: httpHealthcheck(`http://127.0.0.1:${PROXY_PORT}${PROXY_HEALTH_PATH}`),
+        wait: true,
+        waitTimeout: 60,
+        ...LONG_RUNNING,
+      },
+      // A fixed name: the old container must go before the new one starts.
+      { parent: this, deleteBeforeReplace: true, additionalSecretOutputs: ["envs"] },
+    );
+    this.url = pulumi.output(`http://${PROXY_CONTAINER}:${PROXY_PORT}`);
+    this.registerOutputs({ url: this.url, containerId: this.container.id });
+  }
+}

@@ -1,0 +1,35 @@
+// Facts about the proxy (../../function) that every function provider shares.
+import type * as pulumi from "@pulumi/pulumi";
+
+/** The proxy's default PORT, and the port SCF web functions and FC custom runtimes call. */
+export const PROXY_PORT = 9000;
+
+/** Answered by the proxy without touching the upstream. */
+export const PROXY_HEALTH_PATH = "/healthz";
+
+/** Methods an HTTP trigger must let through: the OpenAI API's, plus OPTIONS for browser preflights. */
+export const PROXY_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
+
+/** The proxy's request body limit, matched by Nginx's client_max_body_size. */
+export const MAX_BODY_BYTES = 20 * 1024 * 1024;
+
+export interface ProxyEnvironmentArgs {
+  /** The OpenAI-compatible base the proxy relays to, without `/v1`. */
+  upstream: string;
+  timeoutSec: number;
+  /** Always set: without it the function URL is an open relay anyone can run up a bill on. */
+  proxyToken: pulumi.Output<string>;
+  /** With it, callers send only the token and the proxy swaps in the key. */
+  openaiApiKey?: pulumi.Output<string>;
+}
+
+/** The proxy's environment (function/src/config.ts). Secret values stay secret Outputs. */
+export function proxyEnvironment(args: ProxyEnvironmentArgs): Record<string, pulumi.Input<string>> {
+  return {
+    UPSTREAM_URL: args.upstream,
+    UPSTREAM_TIMEOUT_MS: String(args.timeoutSec * 1000),
+    MAX_BODY_BYTES: String(MAX_BODY_BYTES),
+    PROXY_TOKEN: args.proxyToken,
+    ...(args.openaiApiKey ? { OPENAI_API_KEY: args.openaiApiKey } : {}),
+  };
+}

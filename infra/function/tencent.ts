@@ -1,0 +1,54 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ScfWebFunction, scfArgProblems, stageZip } from "../tencent/index.js";
+import { cloudFunctionName } from "./naming.js";
+import type { FunctionProxy, FunctionProxyArgs } from "./types.js";
+
+/** Tencent-only options on top of the common function arguments. */
+export interface TencentFunctionOptions {
+  /** SCF namespace. Default: `default`. */
+  namespace?: string;
+  /** SCF function name. Default: `<project>-<stack>-<name>`, made a valid SCF name. */
+  functionName?: string;
+}
+
+/**
+ * The function proxy as a Tencent Cloud SCF web function with a public function URL (design §4 "Tencent").
+ * `maxInstances` becomes SCF reserved concurrency of maxInstances × memoryMb MB: each open SSE stream holds one
+ * instance, so the cap bounds both parallel chats and the bill.
+ */
+export class TencentFunction extends pulumi.ComponentResource implements FunctionProxy {
+  readonly url: pulumi.Output<string>;
+  readonly functionName: pulumi.Output<string>;
+
+  constructor(name: string, args: FunctionProxyArgs & TencentFunctionOptions, opts?: pulumi.ComponentResourceOptions) {
+    super("gptsite:function:TencentFunction", name, {}, opts);
+    const functionName = args.functionName ?? cloudFunctionName(`${pulumi.getProject()}-${pulumi.getStack()}-${name}`);
+    const namespace = args.namespace ?? "default";
+    // 0 means no cap, as for the other providers.
+    const maxInstances = args.maxInstances || undefined;
+    const problems = scfArgProblems({ ...args, functionName, namespace, maxInstances });
+    if (problems.length > 0) {
+      throw new pulumi.ResourceError(`Tencent SCF: ${problems.map((p) => p.reason).join("; ")}`, this);
+    }
+
+    const fn = new ScfWebFunction(
+      name,
+      {
+        region: args.region,
+        namespace,
+        functionName,
+        memoryMb: args.memoryMb,
+        timeoutSec: args.timeoutSec,
+        concurrency: args.concurrency,
+        ...(maxInstances !== undefined ? { maxInstances } : {}),
+        environment: args.environment,
+        zipPath: stageZip(args.artifacts.zip, args.artifacts.zipSha256),
+        zipSha256: args.artifacts.zipSha256,
+      },
+      { parent: this },
+    );
+    this.url = fn.url;
+    this.functionName = fn.functionName;
+    this.registerOutputs({ url: this.url, functionName: this.functionName });
+  }
+}

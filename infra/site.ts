@@ -1,0 +1,136 @@
+// The composition: validated settings in, the whole chain out. Providers are picked from the tables
+// in function/, dns/ and tls/ by the configured names; nothing here branches on a provider's name.
+import * as pulumi from "@pulumi/pulumi";
+import type { FunctionArtifacts } from "../function/build.js";
+import { NEXTCHAT_HOST_PORT } from "../web/nextchat.js";
+import { Credentials } from "./auth.js";
+import type { Settings } from "./config.js";
+import { dnsProviders } from "./dns/index.js";
+import { functionProviders } from "./function/index.js";
+import { MAX_BODY_BYTES, proxyEnvironment } from "./function/proxy.js";
+import { functionRules } from "./function/rules.js";
+import { DockerHost } from "./host/host.js";
+import { NGINX_TRUSTED_CA, NginxSite } from "./host/nginx.js";
+import { WebUi } from "./host/web.js";
+import { tlsProviders } from "./tls/index.js";
+import { tlsModes } from "./tls/modes.js";
+
+/** The stack outputs (design §3); scripts/smoke.mjs reads them. */
+export interface SiteOutputs {
+  /** Where people open the chat. */
+  siteUrl: pulumi.Output<string>;
+  /** The OpenAI-compatible base for desktop and mobile clients (`${siteUrl}/v1`). */
+  apiBaseUrl: pulumi.Output<string>;
+  /** The function proxy's base URL (for `docker`, its name on the host's private network). */
+  functionUrl: pulumi.Output<string>;
+  /** NextChat's published port, bypassing Nginx (on 127.0.0.1 unless web.bindAddress says otherwise). */
+  webUrl: pulumi.Output<string>;
+  hostIp: pulumi.Output<string>;
+  /** Comma-separated; empty when the site has no server key. Secret. */
+  accessCodes: pulumi.Output<string>;
+  /** What clients put after their key (`sk-…:<token>`) or alone with a server key; absent without a proxy. Secret. */
+  proxyToken?: pulumi.Output<string>;
+}
+
+const origin = (scheme: "http" | "https", host: string, port: number) =>
+  `${scheme}://${host}${port === (scheme === "https" ? 443 : 80) ? "" : `:${port}`}`;
+
+/** Stands up the site described by `settings`; `build` produces the proxy bundle when one is deployed. */
+export async function deploySite(
+  settings: Settings<pulumi.Output<string>>,
+  build: () => Promise<FunctionArtifacts>,
+): Promise<SiteOutputs> {
+  const fnSettings = settings.function;
+  const { runsProxy } = functionRules[fnSettings.provider];
+  const tls = tlsModes[settings.tls.mode];
+
+  const credentials = new Credentials("credentials", {
+    runsProxy,
+    accessCodeCount: settings.web.accessCodeCount,
+    ...settings.secrets,
+  });
+  const host = new DockerHost("host", { docker: settings.host.docker });
+  const onHost: pulumi.ComponentResourceOptions = { providers: [host.provider] };
+
+  const proxy =
+    runsProxy && credentials.proxyToken
+      ? {
+          region: fnSettings.region,
+          memoryMb: fnSettings.memoryMb,
+          timeoutSec: fnSettings.timeoutSec,
+          concurrency: fnSettings.concurrency,
+          maxInstances: fnSettings.maxInstances,
+          artifacts: await build(),
+          environment: proxyEnvironment({
+            upstream: settings.upstream,
+            timeoutSec: fnSettings.timeoutSec,
+            proxyToken: credentials.proxyToken,
+            ...(credentials.proxyApiKey ? { openaiApiKey: credentials.proxyApiKey } : {}),
+          }),
+        }
+      : undefined;
+  const fn = functionProviders[fnSettings.provider]("proxy", {
+    ...(proxy ? { proxy } : {}),
+    upstream: settings.upstream,
+    host,
+    opts: {},
+  });
+
+  const web = new WebUi(
+    "web",
+    {
+      image: settings.web.image,
+      baseUrl: fn.url,
+      ...(credentials.webApiKey ? { serverApiKey: credentials.webApiKey } : {}),
+      ...(credentials.accessCodes ? { accessCodes: credentials.accessCodes } : {}),
+      timezone: settings.web.timezone,
+      bindAddress: settings.web.bindAddress,
+      network: host.networkName,
+    },
+    onHost,
+  );
+
+  dnsProviders[settings.dns.provider](
+    "site",
+    { zone: settings.dns.zone, fqdn: settings.domain, ip: settings.host.ip, ttl: settings.dns.ttl },
+    settings,
+    {},
+  );
+  const certificate = tlsProviders[settings.tls.mode]("tls", settings, {});
+
+  new NginxSite(
+    "nginx",
+    {
+      site: fn.url.apply((apiUpstream) => ({
+        serverName: settings.domain,
+        webUpstream: web.internalUrl,
+        apiUpstream,
+        // Verify the function's certificate: the hop from a host in China crosses the open Internet.
+        ...(apiUpstream.startsWith("https://") ? { apiTrustedCa: NGINX_TRUSTED_CA } : {}),
+        functionTimeoutSec: fnSettings.timeoutSec,
+        maxBodyBytes: MAX_BODY_BYTES,
+        // Docker's embedded DNS on the private network: finds the containers and the function's host.
+        resolver: "127.0.0.11",
+      })),
+      ...(certificate ? { tls: certificate } : {}),
+      hostPorts: { http: settings.host.httpPort, https: settings.host.httpsPort },
+      network: host.networkName,
+    },
+    // Nginx resolves its upstreams when it starts: the containers must be on the network first.
+    { ...onHost, dependsOn: [web, ...(fn instanceof pulumi.Resource ? [fn] : [])] },
+  );
+
+  const siteUrl = tls.encrypts
+    ? origin("https", settings.domain, settings.host.httpsPort)
+    : origin("http", settings.domain, settings.host.httpPort);
+  const webHost = settings.web.bindAddress === "0.0.0.0" ? settings.host.ip : settings.web.bindAddress;
+  return {
+    siteUrl: pulumi.output(siteUrl),
+    apiBaseUrl: pulumi.output(`${siteUrl}/v1`),
+    functionUrl: fn.url,
+    webUrl: pulumi.output(origin("http", webHost, NEXTCHAT_HOST_PORT)),
+    hostIp: pulumi.output(settings.host.ip),
+    accessCodes: credentials.accessCodes ?? pulumi.secret(""),
+    ...(credentials.proxyToken ? { proxyToken: credentials.proxyToken } : {}),
+  };
+}

@@ -1,0 +1,51 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as acme from "@pulumiverse/acme";
+import type { AcmeDnsChallenge } from "../dns/rules.js";
+import type { TlsMaterial } from "./types.js";
+
+export interface AcmeCertificateArgs {
+  /** The site's name; the certificate's only name. */
+  domain: string;
+  /** ACME directory, e.g. Let's Encrypt production or staging. */
+  server: string;
+  /** Account contact for expiry notices; empty: none. */
+  email: string;
+  /** How the DNS-01 record gets written (lego provider code) ... */
+  challenge: AcmeDnsChallenge;
+  /** ... and with which credentials (lego variable → secret value). */
+  credentials: Record<string, pulumi.Output<string>>;
+}
+
+/**
+ * A Let's Encrypt certificate proven with a DNS-01 TXT record, so port 80 need not be reachable
+ * (and nothing depends on the A record having propagated). `pulumi up` renews it once fewer than
+ * 30 days remain, which replaces the Nginx container with the new files.
+ */
+export class AcmeCertificate extends pulumi.ComponentResource implements TlsMaterial {
+  readonly certificatePem: pulumi.Output<string>;
+  readonly privateKeyPem: pulumi.Output<string>;
+
+  constructor(name: string, args: AcmeCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("gptsite:tls:AcmeCertificate", name, {}, opts);
+    const provider = new acme.Provider(name, { serverUrl: args.server }, { parent: this });
+    const registration = new acme.Registration(
+      name,
+      { accountKeyAlgorithm: "ECDSA", ...(args.email ? { emailAddress: args.email } : {}) },
+      { parent: this, provider },
+    );
+    const certificate = new acme.Certificate(
+      name,
+      {
+        accountKeyPem: registration.accountKeyPem,
+        commonName: args.domain,
+        keyType: "P256",
+        minDaysRemaining: 30,
+        dnsChallenges: [{ provider: args.challenge.lego, config: pulumi.secret(args.credentials) }],
+      },
+      { parent: this, provider },
+    );
+    this.certificatePem = pulumi.interpolate`${certificate.certificatePem}${certificate.issuerPem}`;
+    this.privateKeyPem = pulumi.secret(certificate.privateKeyPem);
+    this.registerOutputs({ certificatePem: this.certificatePem });
+  }
+}

@@ -1,0 +1,49 @@
+// The API: /v1/ goes to the function proxy, for desktop and mobile OpenAI clients (base URL
+// https://<domain>/v1, the proxy token as their key).
+import { block, comment, d, section, type Line } from "../conf.js";
+import type { ResolvedSiteOptions } from "../validate.js";
+import { errorPages } from "./errors.js";
+import { rateLimited } from "./limits.js";
+import { hopHeaders } from "./streaming.js";
+import { proxyPass } from "./upstreams.js";
+
+/** Headers that would tell the function (and OpenAI) where the user is. The proxy drops them too. */
+export const CLIENT_IP_HEADERS = [
+  "X-Forwarded-For",
+  "X-Real-IP",
+  "Forwarded",
+  "X-Forwarded-Host",
+  "X-Client-IP",
+  "X-Cluster-Client-IP",
+  "CF-Connecting-IP",
+  "True-Client-IP",
+  "Fastly-Client-IP",
+] as const;
+
+export function apiLocation(o: ResolvedSiteOptions): Line[] {
+  const api = o.api;
+  const tls: Line[] = api.https
+    ? [
+        d("proxy_ssl_server_name on", "SNI: the function's front end picks its certificate by name"),
+        ...(o.apiTrustedCa
+          ? [
+              d("proxy_ssl_verify on", "the function's certificate must chain to apiTrustedCa"),
+              d(`proxy_ssl_trusted_certificate ${o.apiTrustedCa}`),
+              d("proxy_ssl_verify_depth 3"),
+            ]
+          : []),
+      ]
+    : [];
+  return section("API", [], [
+    block("location /v1/", [
+      rateLimited(o),
+      proxyPass(o, api, "/v1/"),
+      d(`proxy_set_header Host ${api.host}`, "the function's own: function URLs answer 400 to a foreign Host"),
+      ...tls,
+      comment("Never tell the function (or OpenAI) where the user is: a client may send these itself."),
+      ...CLIENT_IP_HEADERS.map((h) => d(`proxy_set_header ${h} ""`)),
+      ...hopHeaders(),
+      ...errorPages(o, "function"),
+    ]),
+  ]);
+}

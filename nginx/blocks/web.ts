@@ -1,0 +1,54 @@
+// The web UI (NextChat 2.16). Two facts shape this block (design §3 "Web UI"):
+// - its Server Actions compare Origin with Host, port included: behind a proxy the chat hangs at
+//   "……" unless the browser's Host goes through unchanged;
+// - every /api/<x>/… route other than the ones it needs fetches the URL in the caller's x-base-url
+//   header, possibly with the server's key: only /api/config and /api/openai/ are let through.
+import { block, comment, d, section, type Line } from "../conf.js";
+import type { ResolvedSiteOptions, UpstreamUrl } from "../validate.js";
+import { errorPages } from "./errors.js";
+import { rateLimited } from "./limits.js";
+import { hopHeaders } from "./streaming.js";
+import { proxyPass } from "./upstreams.js";
+
+/** What Nginx compresses for the pages; text/event-stream is never in it. */
+const PAGE_TYPES = "text/css text/plain text/javascript application/javascript application/json application/manifest+json image/svg+xml";
+
+export function webLocations(o: ResolvedSiteOptions): Line[] {
+  const web = o.web;
+  if (!web) {
+    return section("Web UI", ["No webUpstream: this site serves the API only."], [block("location /", [d("return 404")])]);
+  }
+  return section("Web UI", [], [
+    block("location /", [...toWebUi(o, web, "/"), ...pageCompression()]),
+    block("location = /api/config", [rateLimited(o), ...toWebUi(o, web, "/api/config"), ...errorPages(o, "web")], "the settings page: needCode and friends"),
+    block("location /api/openai/", [rateLimited(o), ...toWebUi(o, web, "/api/openai/"), ...errorPages(o, "web")], "the chat route; streams"),
+    block("location /api/", [...errorPages(o, "web", [403]), d("return 403", "every other /api/<x> would relay to x-base-url")]),
+    comment("(!) Next.js reads \\ in a path as / (WHATWG URL), so /api\\other would pass the rule above as"),
+    comment("a page and reach /api/other there. \\x5C is a backslash; Nginx matches after decoding %5C."),
+    block("location ~ \\x5C", [d("return 400", "no page of the web UI has a backslash")]),
+  ]);
+}
+
+function toWebUi(o: ResolvedSiteOptions, web: UpstreamUrl, prefix: string): Line[] {
+  return [
+    proxyPass(o, web, prefix),
+    d("proxy_set_header Host $http_host", "the browser's Host, port included: Server Actions check it"),
+    d('proxy_set_header X-Forwarded-Host ""', "Next.js would check this instead, and the client chose it"),
+    d('proxy_set_header x-base-url ""', "NextChat relays to this URL, with the server key"),
+    d("proxy_set_header X-Real-IP $remote_addr", "the browser's address, for the web UI's log"),
+    d("proxy_set_header X-Forwarded-For $remote_addr", "replaced, not appended: a client's own value is not trusted"),
+    d("proxy_set_header X-Forwarded-Proto $scheme", "the scheme the browser used"),
+    ...hopHeaders(),
+  ];
+}
+
+function pageCompression(): Line[] {
+  return [
+    d("gzip on", "pages and scripts, several MB, compress well"),
+    d(`gzip_types ${PAGE_TYPES}`, "replaces any http-level list: never text/event-stream"),
+    d("gzip_proxied any", "also for clients behind a proxy (requests with Via)"),
+    d("gzip_vary on", "caches keep compressed and plain copies apart"),
+    d("gzip_min_length 256", "smaller bodies grow when compressed"),
+    d("gzip_comp_level 5", "most of the gain for little CPU"),
+  ];
+}

@@ -1,0 +1,93 @@
+// The proxy's environment: defaults, and refusals that name the variable, the value and the fix.
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../function/src/config.js";
+
+describe("loadConfig", () => {
+  it("has the documented defaults", () => {
+    expect(loadConfig({})).toEqual({
+      host: "0.0.0.0",
+      port: 9000,
+      upstream: { protocol: "https:", hostname: "api.openai.com", port: 443, host: "api.openai.com", basePath: "" },
+      auth: { kind: "passthrough" },
+      upstreamTimeoutMs: 900_000,
+      maxBodyBytes: 20 * 1024 * 1024,
+      keepAliveIdleMs: 60_000,
+    });
+  });
+
+  it("reads every variable", () => {
+    const config = loadConfig({
+      HOST: "127.0.0.1",
+      PORT: "8787",
+      UPSTREAM_URL: "http://[::1]:8080/openai/",
+      PROXY_TOKEN: "tok",
+      OPENAI_API_KEY: "sk-x",
+      UPSTREAM_TIMEOUT_MS: "5000",
+      MAX_BODY_BYTES: "1024",
+    });
+    expect(config).toMatchObject({
+      host: "127.0.0.1",
+      port: 8787,
+      upstream: { protocol: "http:", hostname: "::1", port: 8080, host: "[::1]:8080", basePath: "/openai" },
+      auth: { kind: "key", token: "tok", apiKey: "sk-x" },
+      upstreamTimeoutMs: 5000,
+      maxBodyBytes: 1024,
+    });
+  });
+
+  it("treats empty values as unset", () => {
+    expect(loadConfig({ PROXY_TOKEN: "", OPENAI_API_KEY: " ", PORT: "" })).toMatchObject({ port: 9000, auth: { kind: "passthrough" } });
+  });
+
+  it("picks the auth mode from PROXY_TOKEN and OPENAI_API_KEY", () => {
+    expect(loadConfig({ PROXY_TOKEN: "tok" }).auth).toEqual({ kind: "token", token: "tok" });
+  });
+
+  it("refuses a key without a token: that would be an open relay of the key", () => {
+    expect(() => loadConfig({ OPENAI_API_KEY: "sk-x" })).toThrow(
+      "OPENAI_API_KEY is set but PROXY_TOKEN is not: the proxy would be an open relay of your key (anyone who finds its URL spends it). " +
+        "Set PROXY_TOKEN, or unset OPENAI_API_KEY so callers bring their own key.",
+    );
+  });
+
+  it("refuses to send the key over plain http to another machine", () => {
+    expect(() => loadConfig({ UPSTREAM_URL: "http://llm.example", PROXY_TOKEN: "t", OPENAI_API_KEY: "sk-x" })).toThrow(
+      "UPSTREAM_URL is plain http:// to llm.example while OPENAI_API_KEY is set: the key would cross the network unencrypted. " +
+        "Use an https:// upstream (http:// is allowed only for localhost).",
+    );
+    expect(loadConfig({ UPSTREAM_URL: "http://127.0.0.1:1234", PROXY_TOKEN: "t", OPENAI_API_KEY: "sk-x" }).auth.kind).toBe("key");
+  });
+
+  const allowed = "an http:// or https:// base URL without credentials, query or fragment, e.g. https://api.openai.com";
+  it.each([
+    ["api.openai.com", `UPSTREAM_URL must be ${allowed}; got "api.openai.com"`],
+    ["ftp://api.openai.com", `UPSTREAM_URL must be ${allowed}; got "ftp://api.openai.com"`],
+    ["https://api.openai.com/?x=1", `UPSTREAM_URL must be ${allowed}; got "https://api.openai.com/?x=1"`],
+    ["https://api.openai.com/#x", `UPSTREAM_URL must be ${allowed}; got "https://api.openai.com/#x"`],
+    ["https://user:sk-secret@api.openai.com", `UPSTREAM_URL must be ${allowed}; got a URL with credentials in it (not shown)`],
+    [
+      "https://api.openai.com/v1",
+      'UPSTREAM_URL must not end in /v1 (the proxy appends the /v1/… path it receives); got "https://api.openai.com/v1"; use "https://api.openai.com"',
+    ],
+  ])("refuses UPSTREAM_URL=%s", (value, message) => {
+    expect(() => loadConfig({ UPSTREAM_URL: value })).toThrow(message);
+  });
+
+  it.each([
+    ["PORT", "70000", 'PORT must be an integer from 0 to 65535; got "70000"'],
+    ["PORT", "90a", 'PORT must be an integer from 0 to 65535; got "90a"'],
+    ["UPSTREAM_TIMEOUT_MS", "0", 'UPSTREAM_TIMEOUT_MS must be an integer from 1 to 2147483647; got "0"'],
+    ["MAX_BODY_BYTES", "1e6", 'MAX_BODY_BYTES must be an integer from 1 to 9007199254740991; got "1e6"'],
+  ])("refuses %s=%s", (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it("refuses secrets that cannot travel in a header, without echoing them", () => {
+    expect(() => loadConfig({ PROXY_TOKEN: "two words" })).toThrow(
+      "PROXY_TOKEN must be visible ASCII without spaces (it travels in a header); got a value that is not (not shown)",
+    );
+    expect(() => loadConfig({ PROXY_TOKEN: "t", OPENAI_API_KEY: "sk-é" })).toThrow(
+      "OPENAI_API_KEY must be visible ASCII without spaces (it travels in a header); got a value that is not (not shown)",
+    );
+  });
+});

@@ -1,0 +1,96 @@
+// The artifact the cloud runs: a reproducible zip (same bytes from the same source, whatever the
+// time zone), an executable SCF bootstrap in it, and a bundle that runs alone from an empty dir.
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { buildArtifacts, NODE_FLAGS, SCF_NODE_PATH } from "../../function/build.js";
+import { spawnProxy, waitForRequestLogs } from "../fixtures/proxy.js";
+import { DEFAULT_CHUNKS, startUpstream } from "../fixtures/upstream.js";
+import { readZip, unpackBuiltProxy } from "./bundle.js";
+import { closeAfterEach } from "./cleanup.js";
+import { streamChunkByChunk } from "./http.js";
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+const closing = closeAfterEach();
+
+async function shaInChild(tz: string): Promise<string> {
+  const script = 'import("./function/build.ts").then(async (m) => console.log((await m.buildArtifacts()).zipSha256))';
+  const { stdout } = await run("node_modules/.bin/tsx", ["-e", script], { cwd: root, env: { ...process.env, TZ: tz } });
+  return stdout.trim();
+}
+
+describe("function.zip", () => {
+  it("has the same bytes every build, in any time zone", async () => {
+    const [a, b] = [await buildArtifacts(), await buildArtifacts()];
+    expect(a.zip.equals(b.zip)).toBe(true);
+    expect(a.zipSha256).toBe(createHash("sha256").update(a.zip).digest("hex"));
+    expect(await shaInChild("UTC")).toBe(a.zipSha256);
+    expect(await shaInChild("Pacific/Kiritimati")).toBe(a.zipSha256);
+  }, 60_000);
+
+  it("holds index.mjs and an executable scf_bootstrap, sorted, with fixed times", async () => {
+    const { zip, bundle, bootstrap } = await buildArtifacts();
+    const entries = readZip(zip);
+    expect(entries.map((e) => [e.name, e.mode.toString(8), e.madeByUnix, e.crcMatches])).toEqual([
+      ["index.mjs", "100644", true, true],
+      ["scf_bootstrap", "100755", true, true],
+    ]);
+    // 1980-01-01 00:00 in DOS format, the same in every entry.
+    expect(entries.map((e) => [e.dosDate, e.dosTime])).toEqual([
+      [0x21, 0],
+      [0x21, 0],
+    ]);
+    expect(entries[0]!.data.toString()).toBe(bundle);
+    expect(entries[1]!.data.toString()).toBe(bootstrap);
+    expect(zip.length).toBeLessThanOrEqual(30 * 1024);
+  });
+
+  it("boots SCF's node with the memory flags, on 0.0.0.0:9000", async () => {
+    const { bootstrap } = await buildArtifacts();
+    expect(bootstrap.startsWith("#!/bin/bash\n")).toBe(true);
+    expect(bootstrap).not.toContain("\r");
+    expect(bootstrap).toContain("\nexport PORT=9000 HOST=0.0.0.0\n");
+    expect(bootstrap).toContain(`\nexec ${SCF_NODE_PATH} ${NODE_FLAGS.join(" ")} "$(dirname "$0")/index.mjs"\n`);
+    expect(SCF_NODE_PATH).toBe("/var/lang/node18/bin/node");
+    await run("bash", ["-n", "-c", bootstrap]);
+  });
+
+  it("bundles everything: the only imports left are Node built-ins", async () => {
+    const { bundle } = await buildArtifacts();
+    const specifiers = [...bundle.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']([^"']+)["']/g)].map((m) => m[1]);
+    expect(specifiers.length).toBeGreaterThan(0);
+    expect(specifiers.filter((s) => !s!.startsWith("node:"))).toEqual([]);
+  });
+
+  it("unpacked alone, serves /healthz and relays a stream", async () => {
+    const { dir, cleanup } = await unpackBuiltProxy();
+    closing({ close: cleanup });
+    const upstream = closing(await startUpstream({ apiKey: "sk-fn-key", scenario: { manual: true } }));
+    const env = { UPSTREAM_URL: upstream.url, PROXY_TOKEN: "pt-zip-token", OPENAI_API_KEY: "sk-fn-key" };
+    const proxy = closing(await spawnProxy(dir, env, NODE_FLAGS));
+
+    const health = await fetch(`${proxy.url}/healthz`);
+    expect([health.status, await health.json()]).toEqual([200, { status: "ok" }]);
+    const { text } = await streamChunkByChunk(`${proxy.url}/v1`, "pt-zip-token", upstream);
+    expect(text).toBe(DEFAULT_CHUNKS.join(""));
+    const logs = await waitForRequestLogs(proxy, 2);
+    expect(logs.map((l) => [l.method, l.path, l.status])).toEqual([
+      ["GET", "/healthz", 200],
+      ["POST", "/v1/chat/completions", 200],
+    ]);
+    // Nothing on stderr: V8 warns there about flags that conflict.
+    expect(proxy.stderr()).toBe("");
+  });
+
+  it("unpacked alone, refuses to start as an open relay of the key", async () => {
+    const { dir, cleanup } = await unpackBuiltProxy();
+    closing({ close: cleanup });
+    await expect(spawnProxy(dir, { OPENAI_API_KEY: "sk-fn-key" })).rejects.toThrow(
+      /^proxy exited \(code 2, signal null\) before listening: gptsite proxy: OPENAI_API_KEY is set but PROXY_TOKEN is not: the proxy would be an open relay of your key/,
+    );
+  });
+});

@@ -1,0 +1,138 @@
+// infra/index.ts loaded the way Pulumi's Node.js runtime loads it (fixtures/load-program.mjs: its
+// own ts-node/esm hooks, in a child process), with config as the CLI hands it over: Pulumi.yaml's
+// defaults under the stack file's values. So "passes here" means "loads under `pulumi up`".
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import YAML from "yaml";
+import { FAKE_CREDENTIALS, ROOT, readStackConfig } from "./stacks.js";
+
+interface Report {
+  registered: { type: string; name: string }[];
+  outputs: Record<string, { value: unknown; secret: boolean }>;
+  error: { name: string; message: string } | null;
+  loadMs: number;
+}
+
+const projectDefaults = (): Record<string, string> => {
+  const project = YAML.parse(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+    config: Record<string, { default: unknown }>;
+  };
+  return Object.fromEntries(Object.entries(project.config).map(([key, spec]) => [`gptsite:${key}`, String(spec.default)]));
+};
+
+/** The config map the CLI would pass for a stack file plus `extra`, and which keys are secret. */
+function cliConfig(stackFile: string, extra: Record<string, string> = {}, secrets: Record<string, string> = {}) {
+  const stack = Object.fromEntries(Object.entries({ ...readStackConfig(stackFile), ...extra }).map(([k, v]) => [`gptsite:${k}`, v]));
+  const secretEntries = Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`gptsite:${k}`, v]));
+  return { config: { ...projectDefaults(), ...stack, ...secretEntries }, secretKeys: Object.keys(secretEntries) };
+}
+
+async function load(
+  run: ReturnType<typeof cliConfig>,
+  options: { env?: Record<string, string>; typeCheck: boolean },
+): Promise<Report> {
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, "test/infra/fixtures/load-program.mjs")], {
+    cwd: ROOT,
+    // Only what the program may read: no ambient cloud credentials.
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      ...(options.typeCheck ? {} : { TS_NODE_TRANSPILE_ONLY: "true" }),
+      GPTSITE_TEST_CONFIG: JSON.stringify(run.config),
+      GPTSITE_TEST_SECRET_KEYS: JSON.stringify(run.secretKeys),
+      ...options.env,
+    },
+    timeout: 150_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as Report;
+}
+
+const types = (report: Report) => report.registered.map((r) => `${r.type} ${r.name}`);
+
+describe("infra/index.ts under Pulumi's ts-node/esm hooks", () => {
+  it("type-checks and runs Pulumi.local.yaml: all on local Docker", async () => {
+    const report = await load(cliConfig("Pulumi.local.yaml"), { typeCheck: true });
+    expect(report.error).toBeNull();
+    expect(types(report)).toEqual(
+      expect.arrayContaining([
+        "docker:index/container:Container proxy",
+        "docker:index/container:Container web",
+        "docker:index/container:Container nginx",
+      ]),
+    );
+    expect(report.outputs).toEqual({
+      siteUrl: { value: "http://localhost:8080", secret: false },
+      apiBaseUrl: { value: "http://localhost:8080/v1", secret: false },
+      functionUrl: { value: "http://gptsite-proxy:9000", secret: false },
+      webUrl: { value: "http://127.0.0.1:3690", secret: false },
+      hostIp: { value: "127.0.0.1", secret: false },
+      accessCodes: { value: "", secret: true },
+      proxyToken: { value: "generatedcredentialsproxytoken", secret: true },
+    });
+  }, 180_000);
+
+  it("runs Pulumi.dev.yaml with a server key and the Cloudflare token from the environment", async () => {
+    const run = cliConfig("Pulumi.dev.yaml", {}, { openaiApiKey: "sk-from-the-stack" });
+    const report = await load(run, {
+      typeCheck: false,
+      env: { CLOUDFLARE_API_TOKEN: FAKE_CREDENTIALS.CLOUDFLARE_API_TOKEN },
+    });
+    expect(report.error).toBeNull();
+    expect(types(report)).toEqual(
+      expect.arrayContaining([
+        "pulumi-nodejs:dynamic/tencent:ScfWebFunction proxy",
+        "cloudflare:index/dnsRecord:DnsRecord site",
+        "acme:index/certificate:Certificate tls",
+      ]),
+    );
+    expect(report.outputs.siteUrl).toEqual({ value: "https://chat.example.com", secret: false });
+    expect(report.outputs.accessCodes).toEqual({ value: "generatedcredentialsaccesscode1", secret: true });
+  }, 180_000);
+
+  it("stops before registering anything when the config is wrong, listing every problem", async () => {
+    const run = cliConfig("Pulumi.dev.yaml", { "function.region": "ap-guangzhou", "host.docker": "ssh://203.0.113.10" });
+    const report = await load(run, { typeCheck: false });
+    expect(report.registered).toEqual([]);
+    expect(report.error?.name).toBe("ConfigError");
+    expect(report.error?.message.split("\n").map((line) => line.slice(0, line.indexOf(":")))).toEqual([
+      "gptsite",
+      "  - function.region",
+      "  - host.docker",
+      "  - host.ip",
+      "  - tls.mode",
+    ]);
+  }, 180_000);
+});
+
+describe("type-checking under the runtime", () => {
+  // What the README says about switching it off, held to the installed @pulumi/pulumi and ts-node.
+  const illTyped = async (env: Record<string, string>) => {
+    const dir = mkdtempSync(path.join(tmpdir(), "gptsite-typecheck-"));
+    try {
+      const program = path.join(dir, "ill-typed.ts");
+      writeFileSync(program, 'const port: number = "9000";\nexport const value = port;\n');
+      // Outside the repository, so a leftover can never break `tsc`; ESM like the project.
+      writeFileSync(path.join(dir, "package.json"), '{ "type": "module" }\n');
+      return await load(cliConfig("Pulumi.local.yaml"), { typeCheck: true, env: { GPTSITE_TEST_PROGRAM: program, ...env } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it("refuses a type error by default, and PULUMI_NODEJS_TRANSPILE_ONLY does not change that", async () => {
+    const report = await illTyped({ PULUMI_NODEJS_TRANSPILE_ONLY: "true" });
+    // ts-node's TSError does not survive the trip from the hooks thread: the program sees an empty
+    // object, so `pulumi up` cannot say what is wrong. `npm run typecheck` can.
+    expect(report.error).toEqual({ name: "(not an Error)", message: "{}" });
+  }, 180_000);
+
+  it("skips the check with TS_NODE_TRANSPILE_ONLY=true", async () => {
+    const report = await illTyped({ TS_NODE_TRANSPILE_ONLY: "true" });
+    expect(report.error).toBeNull();
+  }, 180_000);
+});

@@ -1,0 +1,49 @@
+// Stack settings files read the way Pulumi hands config to the program: `gptsite:`-prefixed keys,
+// every value a string. Shared by the config and program suites.
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import YAML from "yaml";
+import type { RawConfig, ValidationInputs } from "../../infra/config.js";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Pulumi.dev.yaml, Pulumi.local.yaml and every examples/Pulumi.*.yaml, relative to the root. */
+export function stackFiles(): string[] {
+  const examples = readdirSync(path.join(ROOT, "examples"))
+    .filter((name) => /^Pulumi\..+\.yaml$/.test(name))
+    .map((name) => `examples/${name}`);
+  return ["Pulumi.dev.yaml", "Pulumi.local.yaml", ...examples.sort()];
+}
+
+export function readStackConfig(file: string): RawConfig {
+  const doc = YAML.parse(readFileSync(path.join(ROOT, file), "utf8")) as { config?: Record<string, unknown> };
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(doc.config ?? {})) {
+    if (!key.startsWith("gptsite:")) throw new Error(`${file}: ${key} is outside the gptsite namespace`);
+    raw[key.slice("gptsite:".length)] = String(value);
+  }
+  return raw;
+}
+
+/** Every credential some provider's ACME challenge reads, with dummy values. */
+export const FAKE_CREDENTIALS = {
+  CLOUDFLARE_API_TOKEN: "cf-token-for-tests",
+  TENCENTCLOUD_SECRET_ID: "tc-id-for-tests",
+  TENCENTCLOUD_SECRET_KEY: "tc-key-for-tests",
+  ALICLOUD_ACCESS_KEY: "ali-id-for-tests",
+  ALICLOUD_SECRET_KEY: "ali-key-for-tests",
+};
+
+export const TEST_CERTIFICATE = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n";
+export const TEST_PRIVATE_KEY = "-----BEGIN PRIVATE KEY-----\nMIIBkey\n-----END PRIVATE KEY-----\n";
+
+/** Validation inputs with every credential set and any `*.pem` path readable. */
+export const TEST_INPUTS: ValidationInputs = {
+  env: FAKE_CREDENTIALS,
+  readFile: (file) => {
+    if (file.endsWith("privkey.pem") || file.endsWith("key.pem")) return TEST_PRIVATE_KEY;
+    if (file.endsWith(".pem")) return TEST_CERTIFICATE;
+    throw new Error(`ENOENT: no such file or directory, open '${file}'`);
+  },
+};

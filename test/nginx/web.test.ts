@@ -1,0 +1,113 @@
+// The web UI behind the real Nginx, with the NextChat double: Host kept, x-base-url dropped, /api/
+// closed except /api/config and /api/openai/, and the chat route streaming through the whole chain.
+import { afterEach, describe, expect, it } from "vitest";
+import { nginxBinary } from "../fixtures/nginx.js";
+import { DEFAULT_CHUNKS } from "../fixtures/upstream.js";
+import { WEB_PAGE } from "../fixtures/web.js";
+import { startChain, type Chain } from "./chain.js";
+import { chatBody, JSON_HEADERS, send } from "./client.js";
+
+const FORBIDDEN = {
+  error: {
+    message: "Nginx: this path is not served. Under /api/ only /api/config and /api/openai/ are; the API is under /v1/.",
+    type: "proxy_error",
+    code: "path_not_served",
+  },
+};
+
+let chain: Chain;
+afterEach(() => chain?.close());
+
+const start = () => startChain({ web: { codes: ["s3cret"], apiKey: "sk-server" }, upstream: { apiKey: "sk-server" } });
+
+describe.skipIf(!nginxBinary)("web UI behind Nginx", () => {
+  it("hands the browser's Host, port included, to the web UI and never x-base-url", async () => {
+    chain = await start();
+    const host = `localhost:${chain.nginx.httpPort}`;
+    const ex = await send(`${chain.nginx.httpUrl}/`, {
+      headers: { host, "x-base-url": "https://attacker.example", "x-forwarded-host": "attacker.example" },
+    }).done();
+    expect(ex.status).toBe(200);
+    expect(ex.text).toBe(WEB_PAGE);
+    const seen = chain.web!.requests[0]!;
+    expect(seen.headers.host).toBe(host);
+    expect(seen.headers).not.toHaveProperty("x-base-url");
+    expect(seen.headers).not.toHaveProperty("x-forwarded-host");
+    expect(seen.headers["x-forwarded-proto"]).toBe("http");
+  });
+
+  it("clears x-base-url on the allowed /api/ routes too", async () => {
+    chain = await start();
+    const ex = await send(`${chain.nginx.httpUrl}/api/config`, { headers: { "X-Base-URL": "https://attacker.example" } }).done();
+    expect(ex.status).toBe(200);
+    expect(JSON.parse(ex.text)).toMatchObject({ needCode: true, hideUserApiKey: false });
+    expect(chain.web!.requests.map((r) => r.url)).toEqual(["/api/config"]);
+    expect(chain.web!.requests[0]!.headers).not.toHaveProperty("x-base-url");
+  });
+
+  it.each(["/api/other/v1/chat/completions", "/api/anthropic/v1/messages", "/api/webdav/x", "/api/config/x", "/api/openai/../other/x"])(
+    "answers 403 in OpenAI's shape for %s, without reaching the web UI",
+    async (rawPath) => {
+      chain = await start();
+      const ex = await send(`${chain.nginx.httpUrl}/`, {
+        rawPath,
+        method: "POST",
+        headers: { ...JSON_HEADERS, "x-base-url": "https://attacker.example" },
+        body: chatBody(),
+      }).done();
+      expect(ex.status).toBe(403);
+      expect(ex.headers["content-type"]).toBe("application/json");
+      expect(JSON.parse(ex.text)).toEqual(FORBIDDEN);
+      expect(chain.web!.requests).toEqual([]);
+    },
+  );
+
+  it.each(["/api\\other/x", "/api%5Cother/x", "/api%5cother/x"])("refuses %s (a backslash Next.js would read as /) with 400", async (rawPath) => {
+    chain = await start();
+    const ex = await send(`${chain.nginx.httpUrl}/`, { rawPath }).done();
+    expect(ex.status).toBe(400);
+    expect(chain.web!.requests).toEqual([]);
+  });
+
+  it("streams /api/openai/v1/chat/completions through the web UI, the proxy and the upstream, chunk by chunk", async () => {
+    chain = await start();
+    chain.upstream.behave({ manual: true });
+    const ex = send(`${chain.nginx.httpUrl}/api/openai/v1/chat/completions`, {
+      body: chatBody({ stream: true }),
+      headers: { ...JSON_HEADERS, authorization: "Bearer nk-s3cret", "accept-encoding": "gzip" },
+    });
+    const events = DEFAULT_CHUNKS.length + 3;
+    for (let n = 1; n <= events; n++) {
+      await ex.until((x) => x.events.length >= n, `event ${n} at the client`);
+      expect(chain.upstream.requests[0]!.chunksWritten).toBe(n);
+      chain.upstream.release();
+    }
+    await ex.done();
+    expect(ex.status).toBe(200);
+    expect(ex.headers["content-encoding"]).toBeUndefined();
+    expect(ex.events.at(-1)).toBe("[DONE]");
+    // The web UI swapped the access code for the server key, which the upstream accepted.
+    expect(chain.upstream.requests[0]!.headers.authorization).toBe("Bearer sk-server");
+  });
+
+  it("answers 502 in OpenAI's shape on the chat route when the web UI is down", async () => {
+    chain = await start();
+    await chain.web!.close();
+    const ex = await send(`${chain.nginx.httpUrl}/api/openai/v1/chat/completions`, { body: chatBody(), headers: JSON_HEADERS }).done();
+    expect(ex.status).toBe(502);
+    expect(JSON.parse(ex.text)).toEqual({
+      error: { message: "Nginx: the web UI could not be reached.", type: "proxy_error", code: "upstream_unreachable" },
+    });
+  });
+
+  it("passes the web UI's own errors through untouched (a wrong access code stays NextChat's 401)", async () => {
+    chain = await start();
+    const ex = await send(`${chain.nginx.httpUrl}/api/openai/v1/chat/completions`, {
+      body: chatBody({ stream: true }),
+      headers: { ...JSON_HEADERS, authorization: "Bearer nk-wrong" },
+    }).done();
+    expect(ex.status).toBe(401);
+    expect(JSON.parse(ex.text)).toEqual({ error: true, msg: "wrong access code" });
+    expect(chain.upstream.requests).toEqual([]);
+  });
+});

@@ -1,0 +1,106 @@
+// Shared setup for the Tencent provider suites: test credentials, the environment the providers read (pointed at
+// the API double), and small zips standing in for the built proxy.
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import yazl from "yazl";
+import { stageZip } from "../../infra/tencent/index.js";
+import type { TencentApiDouble, TencentCredentials } from "../fixtures/tencent-api.js";
+
+export const testCredentials: TencentCredentials = {
+  secretId: "AKIDgptsiteTESTsecretIdDoNotUse0001",
+  secretKey: "gptsiteTESTsecretKeyDoNotUse00000001",
+};
+
+const variables = [
+  "TENCENTCLOUD_SECRET_ID",
+  "TENCENTCLOUD_SECRET_KEY",
+  "TENCENTCLOUD_SESSION_TOKEN",
+  "TENCENTCLOUD_API_BASE",
+  // The SDK sends every request through http_proxy when it is set (design §4).
+  "http_proxy",
+  "HTTP_PROXY",
+  "https_proxy",
+  "HTTPS_PROXY",
+] as const;
+
+/** Points the providers at `api` with `credentials`; returns a function that restores the environment. */
+export function useTencentEnvironment(api: TencentApiDouble, credentials: TencentCredentials = testCredentials): () => void {
+  const saved = new Map(variables.map((name) => [name, process.env[name]]));
+  for (const name of variables) delete process.env[name];
+  process.env["TENCENTCLOUD_SECRET_ID"] = credentials.secretId;
+  process.env["TENCENTCLOUD_SECRET_KEY"] = credentials.secretKey;
+  if (credentials.token) process.env["TENCENTCLOUD_SESSION_TOKEN"] = credentials.token;
+  process.env["TENCENTCLOUD_API_BASE"] = api.url;
+  return () => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}
+
+/** A zip holding index.mjs (with `marker` in it) and an executable scf_bootstrap, as the build makes. */
+export async function proxyZip(marker: string): Promise<{ zip: Buffer; sha256: string }> {
+  const zipfile = new yazl.ZipFile();
+  const mtime = new Date("2024-01-01T00:00:00Z");
+  zipfile.addBuffer(Buffer.from(`export const marker = ${JSON.stringify(marker)};\n`), "index.mjs", { mtime });
+  zipfile.addBuffer(Buffer.from("#!/bin/bash\nexec /var/lang/node18/bin/node index.mjs\n"), "scf_bootstrap", {
+    mtime,
+    mode: 0o100755,
+  });
+  zipfile.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of zipfile.outputStream) chunks.push(chunk as Buffer);
+  const zip = Buffer.concat(chunks);
+  return { zip, sha256: createHash("sha256").update(zip).digest("hex") };
+}
+
+/** A temp directory for staged zips, and its cleanup. */
+export function zipDirectory(): { dir: string; stage: (zip: { zip: Buffer; sha256: string }) => string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), "gptsite-tencent-"));
+  return {
+    dir,
+    stage: ({ zip, sha256 }) => stageZip(zip, sha256, dir),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+/**
+ * Runs `body` (ES module JavaScript) in a child Node process that loads TypeScript as `pulumi up` does in
+ * automatic ESM mode: @pulumi/pulumi's cmd/run/run.js registers its cmd/run/hooks.js (ts-node/esm) with these
+ * options before importing the program. In `body`, `root` is the repository, `pulumi` is @pulumi/pulumi, and
+ * `report(value)` prints the result as JSON and ends the process. Resolves with that value.
+ */
+export async function runLikePulumi<T>(body: string, env: Record<string, string>): Promise<T> {
+  const script = `
+import { register, createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+const root = process.cwd();
+const require = createRequire(root + "/package.json");
+register(pathToFileURL(require.resolve("@pulumi/pulumi/cmd/run/hooks.js")).href, pathToFileURL(root + "/").href, {
+  data: {
+    compiler: require.resolve("typescript"),
+    transpileOnly: true,
+    project: root + "/tsconfig.json",
+    skipProject: false,
+    compilerOptions: { target: "ES2022", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true" },
+  },
+});
+const pulumi = await import("@pulumi/pulumi");
+const report = (value) => process.stdout.write(JSON.stringify(value), () => process.exit(0));
+${body}
+`;
+  const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: repositoryRoot,
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as T;
+}
