@@ -22,6 +22,11 @@ export interface SiteOptions {
   listen: { http: number; https?: number; address?: string };
   /** TLS material; absent means plain HTTP only (local use). With TLS, HTTP redirects to HTTPS. */
   tls?: TlsFiles;
+  /**
+   * The HTTPS port browsers reach, when it differs from `listen.https` (Docker publishing the
+   * container's 443 on 8443, say): the HTTP → HTTPS redirect points there. Default `listen.https`.
+   */
+  publicHttpsPort?: number;
   /** HSTS max-age in seconds when TLS is on (default one year; 0 disables the header). */
   hstsMaxAgeSec?: number;
   /** The web UI (NextChat) base URL, e.g. `http://nextchat:3000`; absent means no `/` location. */

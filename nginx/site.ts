@@ -55,7 +55,7 @@ function mainServer(o: ResolvedSiteOptions): Line {
 
 /** With TLS, the plain-HTTP port only sends everyone to the HTTPS one. */
 function redirectServer(o: ResolvedSiteOptions): Line[] {
-  const port = o.listen.https === 443 ? "" : `:${o.listen.https}`;
+  const port = o.publicHttpsPort === 443 ? "" : `:${o.publicHttpsPort}`;
   return [
     ...section("HTTP → HTTPS", [], []),
     block("server", [

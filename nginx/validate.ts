@@ -30,6 +30,7 @@ export interface ResolvedSiteOptions {
   serverName: string;
   listen: { http: number; https?: number; address?: string };
   tls?: { certificate: string; certificateKey: string };
+  publicHttpsPort?: number;
   hstsMaxAgeSec: number;
   web?: UpstreamUrl;
   api: UpstreamUrl;
@@ -86,6 +87,10 @@ export function validateSiteOptions(options: SiteOptions): string[] {
     if (o.tls === undefined && listen.https !== undefined) {
       problems.push(`tls: listen.https is ${show(listen.https)} but tls is not set; give tls { certificate, certificateKey } or drop listen.https to serve plain HTTP.`);
     }
+  }
+  checkPort(problems, "publicHttpsPort", o.publicHttpsPort, false);
+  if (o.publicHttpsPort !== undefined && o.tls === undefined) {
+    problems.push(`publicHttpsPort: ${show(o.publicHttpsPort)} is only used by the HTTP → HTTPS redirect, which needs tls; drop it or set tls.`);
   }
 
   if (o.tls !== undefined) {
@@ -161,6 +166,7 @@ export function resolveSiteOptions(options: SiteOptions): ResolvedSiteOptions {
     serverName: options.serverName,
     listen: { ...options.listen },
     tls: options.tls && { ...options.tls },
+    publicHttpsPort: options.publicHttpsPort ?? options.listen.https,
     hstsMaxAgeSec: options.hstsMaxAgeSec ?? SITE_DEFAULTS.hstsMaxAgeSec,
     web: options.webUpstream === undefined ? undefined : (parseUpstream(options.webUpstream) as UpstreamUrl),
     api: parseUpstream(options.apiUpstream) as UpstreamUrl,

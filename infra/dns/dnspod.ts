@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DnspodARecord, dnspodDefaultTtl, dnspodSubDomain } from "../tencent/index.js";
+import { DnspodARecord, dnspodDefaultTtl } from "../tencent/index.js";
+import { relativeName } from "./rules.js";
 import type { DnsRecord, DnsRecordArgs } from "./types.js";
 
 /** The site's A record in a DNSPod zone (Tencent Cloud DNS), on the default line. */
@@ -10,7 +11,7 @@ export class DnsPodRecord extends pulumi.ComponentResource implements DnsRecord 
     super("gptsite:dns:DnsPodRecord", name, {}, opts);
     let subDomain: string;
     try {
-      subDomain = dnspodSubDomain(args.fqdn, args.zone);
+      subDomain = relativeName(args.fqdn, args.zone);
     } catch (err) {
       throw new pulumi.ResourceError((err as Error).message, this);
     }

@@ -75,12 +75,14 @@ export const ACME_CREDENTIAL_VARIABLES: readonly string[] = [
 
 /**
  * The record name relative to its zone, as AliDNS (`rr`) and DNSPod (`SubDomain`) want it:
- * `chat` for `chat.example.com` in `example.com`, `@` for the apex.
+ * `chat` for `chat.example.com` in `example.com`, `@` for the apex. Case and a trailing dot are ignored.
  */
 export function relativeName(fqdn: string, zone: string): string {
-  if (fqdn === zone) return "@";
-  if (!fqdn.endsWith(`.${zone}`)) {
-    throw new Error(`relativeName: "${fqdn}" is not inside the zone "${zone}"`);
-  }
-  return fqdn.slice(0, -(zone.length + 1));
+  const name = fqdn.toLowerCase().replace(/\.$/, "");
+  const domain = zone.toLowerCase().replace(/\.$/, "");
+  if (name === domain) return "@";
+  if (name.endsWith(`.${domain}`)) return name.slice(0, -domain.length - 1);
+  throw new Error(
+    `fqdn "${fqdn}" is not inside dns.zone "${zone}": use a name that ends with ".${domain}" or the zone itself`,
+  );
 }

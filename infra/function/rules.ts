@@ -1,6 +1,8 @@
 // What each function provider accepts, as data. infra/config.ts validates against these tables and
 // infra/function/index.ts builds from them; a provider missing from a table fails to compile.
 
+import { scfMaxConcurrency, scfMaxTimeoutSec, scfMemorySizes } from "../tencent/scfLimits.js";
+
 export const FUNCTION_PROVIDERS = ["tencent", "aliyun", "docker", "none"] as const;
 export type FunctionProviderName = (typeof FUNCTION_PROVIDERS)[number];
 
@@ -72,10 +74,10 @@ export const functionRules = {
     refusedRegions: tencentChina,
     defaultRegion: "ap-singapore",
     memory: {
-      allowed: (mb) => mb === 64 || stepped(128, 3072, 128)(mb),
+      allowed: (mb) => scfMemorySizes.includes(mb),
       text: "64, or 128 to 3072 in steps of 128",
     },
-    maxConcurrency: 100,
+    maxConcurrency: scfMaxConcurrency,
   },
   aliyun: {
     title: "Alibaba Cloud Function Compute 3.0",
@@ -122,4 +124,4 @@ export const functionRules = {
 } as const satisfies Record<FunctionProviderName, FunctionRules>;
 
 /** SCF's ceiling; Nginx's proxy_read_timeout follows it, so the same bound holds for every provider. */
-export const MAX_TIMEOUT_SEC = 900;
+export const MAX_TIMEOUT_SEC = scfMaxTimeoutSec;

@@ -38,7 +38,12 @@ export class NginxSite extends pulumi.ComponentResource {
     super("gptsite:host:NginxSite", name, {}, opts);
     const tls = args.tls ? { certificate: NGINX_CERTIFICATE_PATH, certificateKey: NGINX_CERTIFICATE_KEY_PATH } : undefined;
     this.config = pulumi.output(args.site).apply((site) =>
-      renderSite({ ...site, listen: { http: 80, ...(tls ? { https: 443 } : {}) }, ...(tls ? { tls } : {}) } as SiteOptions),
+      renderSite({
+        ...site,
+        listen: { http: 80, ...(tls ? { https: 443 } : {}) },
+        // The redirect sends browsers to the host's published port, not the container's 443.
+        ...(tls ? { tls, publicHttpsPort: args.hostPorts.https } : {}),
+      } as SiteOptions),
     );
     const uploads: pulumi.Input<docker.types.input.ContainerUpload>[] = [{ file: NGINX_SITE_PATH, content: this.config }];
     const ports: docker.types.input.ContainerPort[] = [{ internal: 80, external: args.hostPorts.http }];

@@ -23,7 +23,7 @@ export const dnspodDefaultTtl = 600;
 export interface DnspodARecordArgs {
   /** The zone (domain) in DNSPod, e.g. `example.com`. */
   zone: pulumi.Input<string>;
-  /** Host part within the zone: `chat`, or `@` for the zone apex (see {@link dnspodSubDomain}). */
+  /** Host part within the zone: `chat`, or `@` for the zone apex (see relativeName in infra/dns/rules.ts). */
   subDomain: pulumi.Input<string>;
   /** IPv4 address. */
   value: pulumi.Input<string>;
@@ -46,17 +46,6 @@ export interface DnspodARecordOutputs extends DnspodARecordInputs {
 }
 
 const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-/** `chat.example.com` in zone `example.com` → `chat`; the zone itself → `@`. */
-export function dnspodSubDomain(fqdn: string, zone: string): string {
-  const name = fqdn.toLowerCase().replace(/\.$/, "");
-  const domain = zone.toLowerCase().replace(/\.$/, "");
-  if (name === domain) return "@";
-  if (name.endsWith(`.${domain}`)) return name.slice(0, -domain.length - 1);
-  throw new Error(
-    `fqdn "${fqdn}" is not inside dns.zone "${zone}": use a name that ends with ".${domain}" or the zone itself`,
-  );
-}
 
 export function dnspodARecordProvider(): pulumi.dynamic.ResourceProvider<DnspodARecordInputs, DnspodARecordOutputs> {
   return {

@@ -394,4 +394,18 @@ describe("the program under mocks", () => {
     expect(token).toEqual({ value: "given-token-0123456789", secret: true });
     expect(mocks.all("random:index/randomPassword:RandomPassword")).toEqual([]);
   });
+
+  it("publishes HTTPS on host.httpsPort and redirects HTTP there, not to the container's 443", async () => {
+    const mocks = new RecordingMocks();
+    await pulumi.runtime.setMocks(mocks, "gptsite", "ports", false);
+    const raw = { ...configOf({ fn: "docker", dns: "cloudflare", tls: "files", serverKey: true }), "host.httpsPort": "8443" };
+    const site = await deploySite(secretSettings(validateConfig(raw, TEST_INPUTS)), async () => artifacts);
+    const siteUrl = await settle(site.siteUrl);
+    await pulumi.runtime.disconnect();
+    const nginx = mocks.one("docker:index/container:Container", "nginx");
+    expect(reveal(nginx.inputs.ports)).toEqual(expect.arrayContaining([{ internal: 443, external: 8443 }]));
+    const config = (reveal(nginx.inputs.uploads) as { file: string; content: string }[])[0]!.content;
+    expect(config).toContain("return 308 https://$host:8443$request_uri;");
+    expect(siteUrl.value).toBe(`https://${DOMAIN}:8443`);
+  });
 });

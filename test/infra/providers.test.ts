@@ -56,8 +56,9 @@ describe("relativeName", () => {
     expect(relativeName("chat.example.com", "example.com")).toBe("chat");
     expect(relativeName("a.b.example.com", "example.com")).toBe("a.b");
     expect(relativeName("example.com", "example.com")).toBe("@");
+    expect(relativeName("a.b.example.com.", "Example.com")).toBe("a.b");
     expect(() => relativeName("chat.example.org", "example.com")).toThrow(
-      'relativeName: "chat.example.org" is not inside the zone "example.com"',
+      'fqdn "chat.example.org" is not inside dns.zone "example.com": use a name that ends with ".example.com" or the zone itself',
     );
   });
 });

@@ -129,6 +129,17 @@ describe("renderSite", () => {
     expect(renderSite(local).split("location /v1/ {")[1]).not.toMatch(/proxy_ssl_server_name/);
   });
 
+  it("redirects HTTP to the HTTPS port browsers reach, which may differ from the one Nginx listens on", () => {
+    const redirect = (o: SiteOptions) => renderSite(o).match(/return 308 (\S+);/)?.[1];
+    expect(redirect(deployed)).toBe("https://$host$request_uri");
+    expect(redirect({ ...deployed, listen: { http: 8080, https: 8443 } })).toBe("https://$host:8443$request_uri");
+    expect(redirect({ ...deployed, publicHttpsPort: 9443 })).toBe("https://$host:9443$request_uri");
+    expect(validateSiteOptions({ ...local, publicHttpsPort: 0 })).toEqual([
+      "publicHttpsPort: expected a port number from 1 to 65535; got 0.",
+      "publicHttpsPort: 0 is only used by the HTTP → HTTPS redirect, which needs tls; drop it or set tls.",
+    ]);
+  });
+
   it("is pure: the same options give the same text", () => {
     expect(renderSite(deployed)).toBe(renderSite(structuredClone(deployed)));
   });

@@ -2,7 +2,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   dnspodARecordProvider,
-  dnspodSubDomain,
   type DnspodARecordInputs,
   type DnspodARecordOutputs,
 } from "../../infra/tencent/index.js";
@@ -160,19 +159,5 @@ describe("diff and check", () => {
       { property: "value", reason: 'value "2001:db8::1" is not an IPv4 address (an A record needs one, e.g. 203.0.113.10)' },
       { property: "ttl", reason: "ttl 0 is out of range: allowed values are whole seconds from 1 to 604800" },
     ]);
-  });
-});
-
-describe("dnspodSubDomain", () => {
-  it("splits the site name into the host part within the zone", () => {
-    expect(dnspodSubDomain("chat.example.com", "example.com")).toBe("chat");
-    expect(dnspodSubDomain("a.b.example.com.", "Example.com")).toBe("a.b");
-    expect(dnspodSubDomain("example.com", "example.com")).toBe("@");
-  });
-
-  it("refuses a name outside the zone, naming both", () => {
-    expect(() => dnspodSubDomain("chat.example.org", "example.com")).toThrow(
-      'fqdn "chat.example.org" is not inside dns.zone "example.com": use a name that ends with ".example.com" or the zone itself',
-    );
   });
 });
