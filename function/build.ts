@@ -25,8 +25,12 @@ export const SCF_NODE_PATH = "/var/lang/node18/bin/node";
 /**
  * Node flags for a 64 MB function (SCF, FC and the Docker container use them alike). V8 sizes its heap
  * for the machine, not for the function's limit, and would grow past 64 MB before collecting; lite
- * mode (no optimizing compiler, lazy feedback) saved the most: peak RSS under load 97 → 62 MB, at a
- * CPU cost an I/O-bound relay does not feel. Measurements: README section `function`.
+ * mode (no optimizing compiler, lazy feedback) saved the most: peak RSS under load 97 → 62 MB. Its
+ * price is CPU: Node's own http code runs unoptimized, ~5× the CPU per request (bench: throughput).
+ * Without it, large uploads peak at 77–84 MB: optimized code allocates less on the heap, so the
+ * scavenger runs less often and the off-heap buffer of every socket read waits longer to be freed.
+ * Any of these flags also costs ~10 ms of start-up: it changes V8's cache tag, so Node compiles its
+ * own modules instead of using their embedded code cache. Measurements: README sections `function`, `bench`.
  * Lite mode turns WebAssembly off (and warns on stderr unless told so): the proxy needs none, it uses
  * node:http, not fetch (undici's parser is wasm).
  */

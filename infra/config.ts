@@ -340,10 +340,18 @@ export function validateConfig(raw: RawConfig, inputs: ValidationInputs): Settin
     privateKeyPem = readPem(inputs, problem, "tls.keyFile", text("tls.keyFile"), "PRIVATE KEY");
   }
   const allowInsecure = boolean("tls.allowInsecure");
+  // A server reached over ssh:// publishes Nginx's ports to the Internet, whatever the domain says.
+  const remoteHost = sshHost !== undefined && sshHost !== "localhost" && !(isIPv4(sshHost) && isPrivateIPv4(sshHost));
   if (mode && !mode.encrypts && !local && !allowInsecure) {
     problem(
       `tls.mode: "none" with domain "${domain}" sends access codes and the proxy token over plain HTTP. ` +
         `Use tls.mode acme or files, or set tls.allowInsecure true to force it.`,
+    );
+  } else if (mode && !mode.encrypts && remoteHost && !allowInsecure) {
+    problem(
+      `tls.mode: "none" with host.docker "${docker}" serves the site from that server over plain HTTP (port ${httpPort}), ` +
+        `so access codes and the proxy token cross the Internet unencrypted. ` +
+        `Set domain to the site's name with tls.mode acme or files, or set tls.allowInsecure true to force it.`,
     );
   }
 
@@ -374,6 +382,13 @@ export function validateConfig(raw: RawConfig, inputs: ValidationInputs): Settin
       `accessCodes: empty while openaiApiKey is set and web.accessCodeCount is 0, so anyone who finds the ` +
         `site spends your key. Set codes (pulumi config set --secret accessCodes code1,code2) or set ` +
         `web.accessCodeCount to 1 or more to generate them.`,
+    );
+  }
+  if (openaiApiKey && isIPv4(bindAddress) && !bindAddress.startsWith("127.")) {
+    problem(
+      `web.bindAddress: "${bindAddress}" publishes NextChat past Nginx while openaiApiKey is set: its other /api/* routes ` +
+        `(which Nginx blocks: they relay to a caller-chosen x-base-url) and plain HTTP would be open to whoever reaches the host. ` +
+        `Use 127.0.0.1 (the site is still served through Nginx), or unset openaiApiKey.`,
     );
   }
   const proxyToken = secret("proxyToken");

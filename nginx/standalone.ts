@@ -14,13 +14,17 @@ export interface StandaloneOptions {
    * (e.g. pass "root" for a throwaway test run); leave unset as non-root, where Nginx ignores it.
    */
   user?: string;
-  /** `worker_connections` (default 1024). */
+  /**
+   * `worker_connections` (default 4096). One worker serves everything here, and a stream holds two
+   * connections (client, upstream); Nginx starts closing idle ones when fewer than 1/16 are free,
+   * so the usual 1024 stops near 480 streams, and the next clients wait unanswered.
+   */
   workerConnections?: number;
 }
 
 /** Point the site's `accessLog` option under the prefix too (it defaults to /var/log/nginx/). */
 export function standaloneConf(site: string, options: StandaloneOptions): string {
-  const { prefix, user, workerConnections = 1024 } = options;
+  const { prefix, user, workerConnections = 4096 } = options;
   const problems: string[] = [];
   checkPath(problems, "prefix", prefix);
   if (user !== undefined && !/^[a-z_][a-z0-9_-]*\$?$/i.test(user)) problems.push(`user: expected a user name such as "root" or "www-data"; got ${JSON.stringify(user)}.`);

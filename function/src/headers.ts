@@ -1,5 +1,5 @@
 // What crosses the proxy in each direction. Pure functions over header objects.
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from "node:http";
 
 // RFC 9110 §7.6.1: connection-specific fields, never forwarded; plus every field `Connection` names.
 const HOP_BY_HOP = new Set([
@@ -102,4 +102,21 @@ export function preflightHeaders(incoming: IncomingHttpHeaders): OutgoingHttpHea
     vary: "access-control-request-headers",
     "content-length": "0",
   };
+}
+
+/**
+ * What Node's parser lets through but the proxy refuses (RFC 9112 §3.2, §6.1): an HTTP/1.1 request
+ * without Host, more than one Host, and a transfer coding other than chunked (Node would hand over
+ * the still-coded bytes as the body, and the coding header is not forwarded). Undefined when fine.
+ */
+export function framingProblem(req: Pick<IncomingMessage, "httpVersion" | "rawHeaders" | "headers">): string | undefined {
+  let hosts = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === "host") hosts += 1;
+  if (hosts > 1) return `${hosts} Host headers; send exactly one`;
+  if (hosts === 0 && req.httpVersion === "1.1") return "no Host header; HTTP/1.1 requires one";
+  const coding = req.headers["transfer-encoding"];
+  if (coding !== undefined && coding.trim().toLowerCase() !== "chunked") {
+    return `Transfer-Encoding ${JSON.stringify(coding.slice(0, 100))}; the only transfer coding accepted is chunked`;
+  }
+  return undefined;
 }

@@ -42,7 +42,9 @@ export class AcmeCertificate extends pulumi.ComponentResource implements TlsMate
         minDaysRemaining: 30,
         dnsChallenges: [{ provider: args.challenge.lego, config: pulumi.secret(args.credentials) }],
       },
-      { parent: this, provider },
+      // The challenge's credentials come back in the outputs: encrypted in state whatever the
+      // provider's schema says about the field.
+      { parent: this, provider, additionalSecretOutputs: ["dnsChallenges"] },
     );
     this.certificatePem = pulumi.interpolate`${certificate.certificatePem}${certificate.issuerPem}`;
     this.privateKeyPem = pulumi.secret(certificate.privateKeyPem);

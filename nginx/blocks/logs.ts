@@ -1,5 +1,5 @@
 // Logs: one line per request with the timings that tell a slow model from a slow hop.
-import { d, section, type Line } from "../conf.js";
+import { block, d, section, type Line } from "../conf.js";
 import type { ResolvedSiteOptions } from "../validate.js";
 
 const FORMAT = "gptsite";
@@ -10,12 +10,17 @@ export function logFormat(): Line[] {
     "Logs",
     [
       "rt: the whole exchange as the client saw it; urt: the web UI's or the function's part (for a",
-      "stream, its full length); uct: connecting to it. No header is logged: they carry keys and codes.",
+      "stream, its full length); uct: connecting to it. No header is logged: they carry keys and codes,",
+      "and no query string: some clients put a key there (`?key=`), so the request line loses it.",
     ],
     [
+      block("map $request $gptsite_request", [
+        d(String.raw`"~^(?<gptsite_head>[^?]*)\?[^ ]*(?<gptsite_rest>.*)$" "$gptsite_head?...$gptsite_rest"`, "the query becomes ..."),
+        d("default $request"),
+      ]),
       d(
         [
-          `log_format ${FORMAT} '$remote_addr [$time_local] "$request" $status $body_bytes_sent '`,
+          `log_format ${FORMAT} '$remote_addr [$time_local] "$gptsite_request" $status $body_bytes_sent '`,
           `    'rt=$request_time urt=$upstream_response_time uct=$upstream_connect_time "$http_user_agent"'`,
         ].join("\n"),
       ),

@@ -4,6 +4,7 @@ import { startNginx, type FixtureSiteOptions, type RunningNginx } from "../fixtu
 import { startProxy, type InProcessProxy } from "../fixtures/proxy.js";
 import { startUpstream, type TestUpstream, type UpstreamOptions } from "../fixtures/upstream.js";
 import { startWebDouble, type WebDouble, type WebDoubleOptions } from "../fixtures/web.js";
+import { Teardown } from "../../scripts/lib/teardown.js";
 
 export interface ChainOptions {
   /** Site options on top of serverName localhost and the upstreams below (a function gets their URLs). */
@@ -34,10 +35,8 @@ export interface Chain {
 }
 
 export async function startChain(options: ChainOptions = {}): Promise<Chain> {
-  const stops: Array<() => Promise<void>> = [];
-  const close = async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-  };
+  const stops = new Teardown();
+  const close = () => stops.run();
   try {
     const upstream = await startUpstream(options.upstream);
     stops.push(() => upstream.close());

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { nginxBinary, nginxTest } from "../fixtures/nginx.js";
 import { startChain, type Chain } from "./chain.js";
 import { send } from "./client.js";
-import { startDnsDouble, type DnsDouble } from "./dns.js";
+import { startDnsDouble, type DnsDouble } from "../fixtures/dns.js";
 
 let chain: Chain | undefined;
 let dns: DnsDouble | undefined;

@@ -1,0 +1,52 @@
+// The hops under measurement, as they run in production: the built bundle unpacked from function.zip
+// and run as a child process with the bootstrap's Node flags, and the rendered site in the system Nginx.
+import path from "node:path";
+import { NODE_FLAGS } from "../function/build.js";
+import { nginxBinary, nginxSkipReason, startNginx, type RunningNginx } from "../test/fixtures/nginx.js";
+import { unpackBuiltProxy } from "../test/function/bundle.js";
+import { healthz, startServer, type Probe, type ServerProcess } from "./process.js";
+
+export interface BuiltProxy {
+  /** Directory holding index.mjs and scf_bootstrap, as unpacked from the zip. */
+  readonly dir: string;
+  readonly bundleBytes: number;
+  readonly zipBytes: number;
+  /** The node binary that runs it (default: the one running the bench). */
+  readonly node: string;
+  /** What node runs it with: the bootstrap's NODE_FLAGS unless a run compares others. */
+  readonly nodeFlags: readonly string[];
+  cleanup(): Promise<void>;
+}
+
+export async function buildProxy(options: { node?: string; nodeFlags?: readonly string[] } = {}): Promise<BuiltProxy> {
+  const { dir, artifacts, cleanup } = await unpackBuiltProxy();
+  return {
+    dir,
+    bundleBytes: Buffer.byteLength(artifacts.bundle),
+    zipBytes: artifacts.zip.length,
+    node: options.node ?? process.execPath,
+    nodeFlags: options.nodeFlags ?? NODE_FLAGS,
+    cleanup,
+  };
+}
+
+/** `node <nodeFlags> index.mjs` relaying to `upstreamUrl`, ready once `probe` succeeds (default /healthz). */
+export function startBuiltProxy(built: BuiltProxy, upstreamUrl: string, probe: Probe = healthz): Promise<ServerProcess> {
+  return startServer({ node: built.node, args: [...built.nodeFlags, path.join(built.dir, "index.mjs")], cwd: built.dir, env: { UPSTREAM_URL: upstreamUrl } }, probe);
+}
+
+/** The proxy's request log lines (stdout), parsed; startup and shutdown events left out. */
+export function requestLogs(proxy: ServerProcess): Array<Record<string, unknown>> {
+  return proxy
+    .stdout()
+    .split("\n")
+    .filter((line) => line.includes('"status":'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+export const nginxMissing: string | undefined = nginxBinary ? undefined : nginxSkipReason;
+
+/** The rendered site with `/v1/` to `apiUpstream`; its rate limit raised out of the way of the load. */
+export function startFrontNginx(apiUpstream: string): Promise<RunningNginx> {
+  return startNginx({ options: { serverName: "localhost", apiUpstream, rateLimit: { perSecond: 1_000_000, burst: 1_000_000 } } });
+}

@@ -1,0 +1,99 @@
+// How much the bench measures: the full run (a few minutes), --quick, and the command line.
+import { parseArgs } from "node:util";
+import type { ColdStartSettings } from "./coldstart.js";
+import type { MemorySettings } from "./memory.js";
+import type { StreamingSettings } from "./stream.js";
+import type { ThroughputSettings } from "./throughput.js";
+
+export const SECTIONS = ["streaming", "throughput", "memory", "coldStart"] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchSettings {
+  quick: boolean;
+  streaming: StreamingSettings;
+  throughput: ThroughputSettings;
+  memory: MemorySettings;
+  coldStart: ColdStartSettings;
+}
+
+export const FULL: BenchSettings = {
+  quick: false,
+  streaming: { runs: 5, streamsPerRun: 10, chunksPerStream: 100, chunkIntervalMs: 2, warmupStreams: 2 },
+  throughput: { runs: 5, connections: 10, durationSec: 3, warmupSec: 1 },
+  memory: { runs: 5, streamChunks: 300, streamIntervalMs: 1, requests: 10_000, connections: 10, uploads: 12, uploadMb: 8 },
+  coldStart: { starts: 15 },
+};
+
+export const QUICK: BenchSettings = {
+  quick: true,
+  streaming: { runs: 2, streamsPerRun: 3, chunksPerStream: 30, chunkIntervalMs: 2, warmupStreams: 1 },
+  throughput: { runs: 2, connections: 10, durationSec: 1, warmupSec: 0.5 },
+  memory: { runs: 1, streamChunks: 100, streamIntervalMs: 1, requests: 1_000, connections: 10, uploads: 4, uploadMb: 8 },
+  coldStart: { starts: 3 },
+};
+
+export const USAGE = `npm run bench -- [options]
+
+Measures the proxy (built from function/src, run as in the function) and Nginx on 127.0.0.1 against
+the test upstream; prints a table and writes it as JSON. Only ratios compare across machines.
+
+  --quick              a short run (seconds): sizes cut down, figures not for comparison
+  --runs N             runs per section (default 5, quick 2)
+  --only a,b           sections to run: ${SECTIONS.join(", ")} (size always)
+  --node PATH          node binary for the proxy and the hello-worlds (e.g. a Node 18.15 one, SCF's)
+  --node-flags="…"     flags for the proxy instead of NODE_FLAGS from function/build.ts ("" for none)
+  --out FILE           where the JSON goes (default bench/results/latest.json)
+  --help
+
+Examples:
+  npm run bench
+  npm run bench -- --quick
+  npm run bench -- --only memory,throughput --node-flags="--max-old-space-size=24" --out /tmp/heap.json`;
+
+export interface CommandLine {
+  settings: BenchSettings;
+  sections: Section[];
+  node?: string;
+  nodeFlags?: string[];
+  out?: string;
+  help: boolean;
+}
+
+export function parseCommandLine(argv: string[]): CommandLine {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: "boolean", default: false },
+      runs: { type: "string" },
+      only: { type: "string" },
+      node: { type: "string" },
+      "node-flags": { type: "string" },
+      out: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  const base = values.quick ? QUICK : FULL;
+  let settings = base;
+  if (values.runs !== undefined) {
+    const runs = Number(values.runs);
+    if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected a whole number, at least 1; got ${JSON.stringify(values.runs)}`);
+    settings = {
+      ...base,
+      streaming: { ...base.streaming, runs },
+      throughput: { ...base.throughput, runs },
+      memory: { ...base.memory, runs },
+    };
+  }
+  const sections = values.only === undefined ? [...SECTIONS] : values.only.split(",").map((s) => s.trim());
+  const unknown = sections.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new Error(`--only: unknown section ${unknown.map((s) => JSON.stringify(s)).join(", ")}; allowed: ${SECTIONS.join(", ")}`);
+  return {
+    settings,
+    sections: sections as Section[],
+    node: values.node,
+    nodeFlags: values["node-flags"]?.split(/\s+/).filter(Boolean),
+    out: values.out,
+    help: values.help,
+  };
+}

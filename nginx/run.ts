@@ -1,0 +1,193 @@
+// The system's Nginx run on a rendered site, by `npm run local` and the test suites: the site wrapped by
+// standaloneConf() in a temp prefix, Nginx in the foreground as our child, resolved once it accepts
+// on every port. The master leads its own process group, so stop() ends it and its workers together
+// and a terminal's Ctrl-C reaches only us: we decide when Nginx stops.
+import { spawn, type ChildProcess } from "node:child_process";
+import { accessSync, constants, readFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { standaloneConf } from "./standalone.js";
+
+export const NGINX_INSTALL = "apt-get install -y nginx (Debian/Ubuntu), brew install nginx (macOS)";
+
+/** `nginx` on PATH, else /usr/sbin or /usr/local/sbin (Debian installs it outside a user's PATH). */
+export function findNginx(): string | undefined {
+  const dirs = [...(process.env.PATH ?? "").split(path.delimiter).filter(Boolean), "/usr/sbin", "/usr/local/sbin"];
+  for (const dir of dirs) {
+    const candidate = path.join(dir, "nginx");
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+export function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface NginxRun {
+  /** The nginx binary. */
+  binary: string;
+  /** The site text (renderSite's output) listening on `ports`, with its access log under `prefix`. */
+  site: (prefix: string) => string;
+  /** Every port the site listens on (127.0.0.1): resolved once each accepts. */
+  ports: readonly number[];
+  /** Extra http-level text, e.g. `gzip on;` lines. */
+  httpLevel?: string;
+  /** Temp directory name prefix (default `gptsite-nginx-`). */
+  tempPrefix?: string;
+}
+
+export interface NginxProcess {
+  readonly pid: number;
+  /** The temp directory holding nginx.conf, the pid file, logs and temp files; removed by stop(). */
+  readonly prefix: string;
+  /** The whole nginx.conf it runs. */
+  readonly conf: string;
+  /** Resolves when the master has exited (code, or the signal that ended it). */
+  readonly exited: Promise<string>;
+  errorLog(): string;
+  accessLog(): string;
+  /** Ends master and workers (SIGTERM, SIGKILL after 5 s) and removes the prefix. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** `-p PREFIX -c PREFIX/nginx.conf -e PREFIX/error.log`: nothing outside the prefix is read or written. */
+export function nginxArgs(prefix: string): string[] {
+  return ["-p", prefix, "-c", path.join(prefix, "nginx.conf"), "-e", path.join(prefix, "error.log")];
+}
+
+/** standaloneConf for this process: as root the master would hand workers to `nobody`, who cannot enter our 0700 prefix. */
+export function localConf(site: string, prefix: string, httpLevel?: string): string {
+  const user = process.getuid?.() === 0 ? "root" : undefined;
+  return standaloneConf(site, { prefix, httpLevel, user });
+}
+
+const running = new Set<ChildProcess>();
+// A caller that dies without stop() must not leave Nginx masters holding ports.
+process.once("exit", () => {
+  for (const child of running) killGroup(child, "SIGKILL");
+});
+
+/** Starts Nginx; rejects with its own error output (e.g. `Address already in use`) if it exits first. */
+export async function runNginx(run: NginxRun): Promise<NginxProcess> {
+  const prefix = await mkdtemp(path.join(tmpdir(), run.tempPrefix ?? "gptsite-nginx-"));
+  try {
+    const conf = localConf(run.site(prefix), prefix, run.httpLevel);
+    await writeFile(path.join(prefix, "nginx.conf"), conf);
+    return await launch(run.binary, prefix, conf, run.ports);
+  } catch (err) {
+    await rm(prefix, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Resolves once `predicate` holds, checked every 20 ms; rejects after `timeoutMs` naming `what`. */
+export async function pollUntil(
+  predicate: () => boolean,
+  what: string,
+  timeoutMs = 5_000,
+  /** Runs before each check, e.g. a probe that updates what the predicate reads. */
+  probe?: () => Promise<void>,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await probe?.();
+    if (predicate()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function launch(binary: string, prefix: string, conf: string, ports: readonly number[]): Promise<NginxProcess> {
+  const child = spawn(binary, nginxArgs(prefix), { stdio: ["ignore", "ignore", "pipe"], detached: true });
+  running.add(child);
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const spawned = new Promise<void>((resolve, reject) => {
+    child.once("spawn", resolve);
+    child.once("error", reject);
+  });
+  const exited = new Promise<string>((resolve) =>
+    child.once("exit", (code, signal) => resolve(signal ? `signal ${signal}` : `exit code ${code}`)),
+  );
+  void exited.then(() => running.delete(child));
+  const fileInPrefix = (name: string) => {
+    try {
+      return readFileSync(path.join(prefix, name), "utf8");
+    } catch {
+      return "";
+    }
+  };
+
+  // The master writes its pid file once it has bound every listener; a failed bind ends it instead.
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
+  try {
+    await spawned;
+    await pollUntil(() => gone() || fileInPrefix("nginx.pid") !== "", "nginx to write its pid file", 10_000);
+    for (const port of ports) {
+      if (!gone()) await waitForPort(port, gone);
+    }
+    if (gone()) {
+      await exited;
+      throw new Error(`nginx exited (code ${child.exitCode}, signal ${child.signalCode}) before accepting:\n${stderr}${fileInPrefix("error.log")}`);
+    }
+  } catch (err) {
+    killGroup(child, "SIGKILL");
+    if (child.pid !== undefined) await exited;
+    throw err;
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    pid: child.pid!,
+    prefix,
+    conf,
+    exited,
+    errorLog: () => fileInPrefix("error.log"),
+    accessLog: () => fileInPrefix("access.log"),
+    stop() {
+      stopping ??= (async () => {
+        if (!gone()) {
+          killGroup(child, "SIGTERM");
+          const timer = setTimeout(() => killGroup(child, "SIGKILL"), 5_000);
+          await exited;
+          clearTimeout(timer);
+        }
+        await rm(prefix, { recursive: true, force: true });
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** The master and its workers: the group the detached master leads. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Until a TCP connect to 127.0.0.1:port succeeds, or `gaveUp()`. */
+async function waitForPort(port: number, gaveUp: () => boolean): Promise<void> {
+  let accepted = false;
+  await pollUntil(() => accepted || gaveUp(), `nginx to accept on 127.0.0.1:${port}`, 10_000, async () => {
+    accepted = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, "127.0.0.1");
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+  });
+}
