@@ -2,7 +2,7 @@
 // and run as a child process with the bootstrap's Node flags, and the rendered site in the system Nginx.
 import path from "node:path";
 import { NODE_FLAGS } from "../function/build.js";
-import { nginxBinary, nginxSkipReason, startNginx, type RunningNginx } from "../test/fixtures/nginx.js";
+import { nginxSkipReason, startNginx, type RunningNginx } from "../test/fixtures/nginx.js";
 import { unpackBuiltProxy } from "../test/function/bundle.js";
 import { healthz, startServer, type Probe, type ServerProcess } from "./process.js";
 
@@ -44,7 +44,8 @@ export function requestLogs(proxy: ServerProcess): Array<Record<string, unknown>
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-export const nginxMissing: string | undefined = nginxBinary ? undefined : nginxSkipReason;
+/** Why the Nginx paths are left out; undefined when Nginx is installed. */
+export const nginxMissing = nginxSkipReason;
 
 /** The rendered site with `/v1/` to `apiUpstream`; its rate limit raised out of the way of the load. */
 export function startFrontNginx(apiUpstream: string): Promise<RunningNginx> {

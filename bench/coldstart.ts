@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { startUpstream } from "../test/fixtures/upstream.js";
 import { startBuiltProxy, type BuiltProxy } from "./chain.js";
-import { STREAM_BODY } from "./load.js";
+import { CHAT_HEADERS, CHAT_PATH, STREAM_BODY } from "./load.js";
 import { healthz, startServer, type Probe } from "./process.js";
 import { figure, pairwise, type Figure } from "./stats.js";
 
@@ -49,11 +49,7 @@ export function builtinsOf(bundle: string): string[] {
 /** A streamed completion answered 200 and its first body byte arrived. */
 const firstChunk: Probe = (baseUrl) =>
   new Promise((resolve) => {
-    const req = http.request(`${baseUrl}/v1/chat/completions`, {
-      method: "POST",
-      agent: false,
-      headers: { "content-type": "application/json", authorization: "Bearer sk-bench" },
-    });
+    const req = http.request(`${baseUrl}${CHAT_PATH}`, { method: "POST", agent: false, headers: CHAT_HEADERS });
     req.on("response", (res) => {
       if (res.statusCode !== 200) {
         res.resume();

@@ -3,8 +3,9 @@
 // (fractional ms): its histograms keep whole milliseconds, too coarse on loopback.
 import autocannon from "autocannon";
 
-const HEADERS = { "content-type": "application/json", authorization: "Bearer sk-bench" };
-const PATH = "/v1/chat/completions";
+/** The route and headers of every chat the bench sends (the test upstream takes any key). */
+export const CHAT_PATH = "/v1/chat/completions";
+export const CHAT_HEADERS = { "content-type": "application/json", authorization: "Bearer sk-bench" };
 
 export const COMPLETION_BODY = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "bench" }] });
 export const STREAM_BODY = JSON.stringify({ model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content: "bench" }] });
@@ -33,10 +34,10 @@ export function load(baseUrl: string, o: LoadOptions): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
-        url: `${baseUrl}${PATH}`,
+        url: `${baseUrl}${CHAT_PATH}`,
         connections: o.connections,
         ...(o.amount === undefined ? { duration: o.durationSec ?? 1 } : { amount: o.amount }),
-        requests: bodies.map((body) => ({ method: "POST", path: PATH, headers: HEADERS, body })),
+        requests: bodies.map((body) => ({ method: "POST", path: CHAT_PATH, headers: CHAT_HEADERS, body })),
       },
       (err, result) => {
         if (err) return reject(err);

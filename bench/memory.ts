@@ -6,7 +6,7 @@ import http from "node:http";
 import { readFile } from "node:fs/promises";
 import { startUpstream } from "../test/fixtures/upstream.js";
 import { startBuiltProxy, type BuiltProxy } from "./chain.js";
-import { COMPLETION_BODY, load, STREAM_BODY } from "./load.js";
+import { CHAT_HEADERS, CHAT_PATH, COMPLETION_BODY, load, STREAM_BODY } from "./load.js";
 import { figure, type Figure } from "./stats.js";
 import { streamOnce } from "./stream.js";
 
@@ -112,11 +112,7 @@ function uploadBody(mb: number): Buffer {
 
 function post(baseUrl: string, body: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${baseUrl}/v1/chat/completions`, {
-      method: "POST",
-      agent: false,
-      headers: { "content-type": "application/json", "content-length": body.length, authorization: "Bearer sk-bench" },
-    });
+    const req = http.request(`${baseUrl}${CHAT_PATH}`, { method: "POST", agent: false, headers: { ...CHAT_HEADERS, "content-length": body.length } });
     req.on("response", (res) => {
       res.resume();
       if (res.statusCode !== 200) return reject(new Error(`upload of ${body.length} bytes: status ${res.statusCode}, expected 200`));

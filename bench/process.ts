@@ -1,12 +1,12 @@
 // Servers the bench runs as child processes (the built proxy, the hello-world), each on a port picked
 // here, as a platform hands one over (SCF: 9000). Ready means the first answer to a probe, timed from
 // just before spawn(): the same clock for every process, so cold starts compare.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFile } from "node:fs/promises";
 import http from "node:http";
-import net, { type AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
+import { freePort } from "../test/fixtures/nginx.js";
 
 export interface ServerSpec {
   /** The node binary. */
@@ -23,7 +23,6 @@ export type Probe = (baseUrl: string) => Promise<boolean>;
 export interface ServerProcess {
   readonly url: string;
   readonly pid: number;
-  readonly child: ChildProcess;
   /** spawn() → the probe's first success (ms). */
   readonly readyMs: number;
   /** Everything it wrote to stdout so far. */
@@ -91,16 +90,9 @@ async function launch(spec: ServerSpec, probe: Probe, port: number): Promise<Ser
     }
     await new Promise((resolve) => setTimeout(resolve, PROBE_INTERVAL_MS));
   }
-  return { url, pid: child.pid!, child, readyMs: performance.now() - started, stdout: () => out.join(""), close };
+  return { url, pid: child.pid!, readyMs: performance.now() - started, stdout: () => out.join(""), close };
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 // USER_HZ: the unit of /proc/<pid>/stat times; 100 on every Linux architecture Node runs on.
 const CLOCK_TICK_MS = 10;

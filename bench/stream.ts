@@ -5,7 +5,7 @@
 import http from "node:http";
 import { startUpstream, type TestUpstream } from "../test/fixtures/upstream.js";
 import { nginxMissing, startBuiltProxy, startFrontNginx, type BuiltProxy } from "./chain.js";
-import { STREAM_BODY } from "./load.js";
+import { CHAT_HEADERS, CHAT_PATH, STREAM_BODY } from "./load.js";
 import { figure, median, nsToMs, pairwise, percentile, type Figure } from "./stats.js";
 
 export interface StreamSample {
@@ -20,7 +20,7 @@ const SEPARATOR = "\n\n";
 /** One streamed chat completion from `baseUrl` (which leads to `upstream`), read event by event. */
 export async function streamOnce(upstream: TestUpstream, baseUrl: string, agent: http.Agent, tag: string): Promise<StreamSample> {
   // The tag travels in the query string, which every hop passes on, so the writes are this request's.
-  const path = `/v1/chat/completions?bench=${tag}`;
+  const path = `${CHAT_PATH}?bench=${tag}`;
   const writes: bigint[] = [];
   const onChunk = (record: { url: string }, index: number, at: bigint) => {
     if (record.url.endsWith(path)) writes[index] = at;
@@ -31,7 +31,7 @@ export async function streamOnce(upstream: TestUpstream, baseUrl: string, agent:
       const req = http.request(`${baseUrl}${path}`, {
         method: "POST",
         agent,
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(STREAM_BODY), authorization: "Bearer sk-bench" },
+        headers: { ...CHAT_HEADERS, "content-length": Buffer.byteLength(STREAM_BODY) },
       });
       let sentAt = 0n;
       let ttfbMs: number | undefined;

@@ -267,7 +267,9 @@ export function validateConfig(raw: RawConfig, inputs: ValidationInputs): Settin
   }
   const givenIp = text("host.ip");
   if (givenIp && !isIPv4(givenIp)) problem(`host.ip: "${givenIp}" is not an IPv4 address, e.g. 203.0.113.7.`);
-  const hostIp = givenIp || (sshHost && isIPv4(sshHost) ? sshHost : "127.0.0.1");
+  // The address the config names (host.ip, else an IPv4 in the ssh:// address), or "" when it names none.
+  const namedIp = givenIp || (sshHost && isIPv4(sshHost) ? sshHost : "");
+  const hostIp = namedIp || "127.0.0.1";
   const httpPort = integer("host.httpPort", 1, 65535, "1 to 65535");
   const httpsPort = integer("host.httpsPort", 1, 65535, "1 to 65535");
   if (httpPort === httpsPort) problem(`host.httpsPort: ${httpsPort} is also host.httpPort. Use two different ports.`);
@@ -288,7 +290,7 @@ export function validateConfig(raw: RawConfig, inputs: ValidationInputs): Settin
           `e.g. ${parentDomain(domain)}.`,
       );
     }
-    if (!givenIp && !(sshHost && isIPv4(sshHost))) {
+    if (!namedIp) {
       problem(
         `host.ip: required with dns.provider "${dnsProvider}" (the A record points at it), and host.docker ` +
           `"${docker}" does not name it. Set it: pulumi config set host.ip <the server's public IPv4>.`,

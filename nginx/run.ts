@@ -88,18 +88,10 @@ export async function runNginx(run: NginxRun): Promise<NginxProcess> {
   }
 }
 
-/** Resolves once `predicate` holds, checked every 20 ms; rejects after `timeoutMs` naming `what`. */
-export async function pollUntil(
-  predicate: () => boolean,
-  what: string,
-  timeoutMs = 5_000,
-  /** Runs before each check, e.g. a probe that updates what the predicate reads. */
-  probe?: () => Promise<void>,
-): Promise<void> {
+/** Resolves once `check` holds, checked every 20 ms; rejects after `timeoutMs` naming `what`. */
+export async function pollUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await probe?.();
-    if (predicate()) return;
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -130,7 +122,7 @@ async function launch(binary: string, prefix: string, conf: string, ports: reado
   const gone = () => child.exitCode !== null || child.signalCode !== null;
   try {
     await spawned;
-    await pollUntil(() => gone() || fileInPrefix("nginx.pid") !== "", "nginx to write its pid file", 10_000);
+    await pollUntil(() => gone() || fileInPrefix("nginx.pid") !== "", "nginx to write its pid file");
     for (const port of ports) {
       if (!gone()) await waitForPort(port, gone);
     }
@@ -179,9 +171,8 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 /** Until a TCP connect to 127.0.0.1:port succeeds, or `gaveUp()`. */
 async function waitForPort(port: number, gaveUp: () => boolean): Promise<void> {
-  let accepted = false;
-  await pollUntil(() => accepted || gaveUp(), `nginx to accept on 127.0.0.1:${port}`, 10_000, async () => {
-    accepted = await new Promise<boolean>((resolve) => {
+  const connects = () =>
+    new Promise<boolean>((resolve) => {
       const socket = net.connect(port, "127.0.0.1");
       socket.once("connect", () => {
         socket.destroy();
@@ -189,5 +180,5 @@ async function waitForPort(port: number, gaveUp: () => boolean): Promise<void> {
       });
       socket.once("error", () => resolve(false));
     });
-  });
+  await pollUntil(async () => gaveUp() || (await connects()), `nginx to accept on 127.0.0.1:${port}`);
 }

@@ -40,7 +40,7 @@ function mainServer(o: ResolvedSiteOptions): Line {
   return block("server", [
     ...listen,
     d(`server_name ${o.serverName}`),
-    ...(o.tls ? tls({ ...o, tls: o.tls }) : []),
+    ...(o.tls ? tls(o.tls) : []),
     ...security(o),
     ...streaming(),
     ...timeouts(o),

@@ -1,7 +1,7 @@
 // Options are checked before anything is rendered, all at once, so one run shows every problem.
 // Values end up inside config text: a stray `;`, `{` or `$` would change its meaning, so paths and
 // names are held to what Nginx reads as one plain token.
-import type { SiteOptions } from "./options.js";
+import type { RateLimit, SiteOptions, TlsFiles } from "./options.js";
 
 export const SITE_DEFAULTS = {
   hstsMaxAgeSec: 31_536_000,
@@ -28,8 +28,8 @@ export interface UpstreamUrl {
 /** SiteOptions with every default filled in and the URLs parsed. */
 export interface ResolvedSiteOptions {
   serverName: string;
-  listen: { http: number; https?: number; address?: string };
-  tls?: { certificate: string; certificateKey: string };
+  listen: SiteOptions["listen"];
+  tls?: TlsFiles;
   publicHttpsPort?: number;
   hstsMaxAgeSec: number;
   web?: UpstreamUrl;
@@ -38,7 +38,7 @@ export interface ResolvedSiteOptions {
   functionTimeoutSec: number;
   readTimeoutSec: number;
   maxBodyBytes: number;
-  rateLimit: { perSecond: number; burst: number };
+  rateLimit: RateLimit;
   resolver?: string;
   accessLog: string;
 }
@@ -137,7 +137,7 @@ export function validateSiteOptions(options: SiteOptions): string[] {
   checkInteger(problems, "maxBodyBytes", o.maxBodyBytes, 1, "bytes");
 
   if (o.rateLimit !== undefined) {
-    const { perSecond, burst } = (o.rateLimit ?? {}) as Partial<SiteOptions["rateLimit"] & object>;
+    const { perSecond, burst } = (o.rateLimit ?? {}) as Partial<RateLimit>;
     if (typeof perSecond !== "number" || rateDirective(perSecond) === undefined) {
       problems.push(`rateLimit.perSecond: expected a whole number of requests per second, or below 1 a whole number per minute (e.g. 1/60); got ${show(perSecond)}.`);
     }

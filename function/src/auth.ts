@@ -9,32 +9,32 @@ export type AuthResult =
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
-export function authorize(mode: AuthMode, header: string | undefined): AuthResult {
-  if (mode.kind === "passthrough") return { ok: true, authorization: header };
-  const credential = header === undefined ? undefined : BEARER.exec(header)?.[1];
-  const deny = (how: string): AuthResult => ({
-    ok: false,
-    error: new ProxyError("invalid_proxy_token", `${credential === undefined ? "no Bearer credential" : "the credential does not match"}; send ${how}`),
-  });
-  if (mode.kind === "key") {
-    if (credential !== undefined && sameSecret(credential, mode.token)) {
-      return { ok: true, authorization: `Bearer ${mode.apiKey}` };
+/** The check for one auth mode, built once at startup: the configured secrets are prepared here, not per request. */
+export function authorizer(mode: AuthMode): (header: string | undefined) => AuthResult {
+  if (mode.kind === "passthrough") return (header) => ({ ok: true, authorization: header });
+  // Digests compared: timingSafeEqual needs equal lengths, and comparing digests hides where they differ.
+  const token = digest(mode.token);
+  const isToken = (credential: string) => timingSafeEqual(digest(credential), token);
+  const [granted, how] =
+    mode.kind === "key"
+      ? [`Bearer ${mode.apiKey}`, "Authorization: Bearer <PROXY_TOKEN>"]
+      : [undefined, "Authorization: Bearer <your OpenAI key>:<PROXY_TOKEN>, or Bearer <PROXY_TOKEN>"];
+  return (header) => {
+    const credential = header === undefined ? undefined : BEARER.exec(header)?.[1];
+    if (credential !== undefined) {
+      // `<token>` alone: the key, or none for a keyless upstream. With only PROXY_TOKEN set,
+      // `<callerKey>:<token>`: the caller's own key goes on.
+      if (isToken(credential)) return { ok: true, authorization: granted };
+      const split = credential.length - mode.token.length - 1;
+      if (mode.kind === "token" && split > 0 && credential[split] === ":" && isToken(credential.slice(split + 1))) {
+        return { ok: true, authorization: `Bearer ${credential.slice(0, split)}` };
+      }
     }
-    return deny("Authorization: Bearer <PROXY_TOKEN>");
-  }
-  if (credential !== undefined) {
-    // `<token>` alone: a keyless upstream. `<callerKey>:<token>`: the caller's own key goes on.
-    if (sameSecret(credential, mode.token)) return { ok: true, authorization: undefined };
-    const split = credential.length - mode.token.length - 1;
-    if (split > 0 && credential[split] === ":" && sameSecret(credential.slice(split + 1), mode.token)) {
-      return { ok: true, authorization: `Bearer ${credential.slice(0, split)}` };
-    }
-  }
-  return deny("Authorization: Bearer <your OpenAI key>:<PROXY_TOKEN>, or Bearer <PROXY_TOKEN>");
+    const why = credential === undefined ? "no Bearer credential" : "the credential does not match";
+    return { ok: false, error: new ProxyError("invalid_proxy_token", `${why}; send ${how}`) };
+  };
 }
 
-// Digests first: timingSafeEqual needs equal lengths, and comparing digests hides where they differ.
-function sameSecret(a: string, b: string): boolean {
-  const digest = (s: string) => createHash("sha256").update(s).digest();
-  return timingSafeEqual(digest(a), digest(b));
+function digest(secret: string): Buffer {
+  return createHash("sha256").update(secret).digest();
 }

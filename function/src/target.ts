@@ -15,9 +15,9 @@ export type Target =
 // A stage name as API gateways put in front of the path (`/release`, `/test`, `/2016-08-15`).
 const STAGE = /^[A-Za-z0-9_-]+$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
+const QUERY_OR_FRAGMENT = /[?#]/;
 
 export function resolveTarget(raw: string): Target {
-  const malformed = (why: string): Target => ({ kind: "error", error: new ProxyError("invalid_request_target", why) });
   if (!raw.startsWith("/")) {
     return malformed("only origin-form targets (/v1/…) are accepted, not absolute-form or authority-form");
   }
@@ -28,7 +28,8 @@ export function resolveTarget(raw: string): Target {
   if (path.includes("\\")) return malformed("backslashes are not allowed in the path");
 
   const segments = path.slice(1).split("/");
-  for (const [i, segment] of segments.entries()) {
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
     // An empty segment is fine only as a trailing slash.
     if (segment === "" && i < segments.length - 1) return malformed("empty path segments (//) are not allowed");
     let decoded: string;
@@ -52,10 +53,14 @@ export function resolveTarget(raw: string): Target {
   return { kind: "error", error: new ProxyError("not_found") };
 }
 
+function malformed(why: string): Target {
+  return { kind: "error", error: new ProxyError("invalid_request_target", why) };
+}
+
 /** The path for the log line: no query (it may carry a key), nothing but origin-form, bounded. */
 export function loggablePath(raw: string): string {
   if (!raw.startsWith("/")) return "(not origin-form)";
-  const q = raw.search(/[?#]/);
+  const q = raw.search(QUERY_OR_FRAGMENT);
   const path = q < 0 ? raw : raw.slice(0, q);
   return path.length > 200 ? `${path.slice(0, 200)}…` : path;
 }

@@ -28,8 +28,8 @@ export interface UpstreamOptions {
 
 export function createUpstream(base: UpstreamBase, options: UpstreamOptions): Upstream {
   const now = options.now ?? Date.now;
-  const secure = base.protocol === "https:";
-  const agent = new (secure ? https.Agent : http.Agent)({
+  const transport = base.protocol === "https:" ? https : http;
+  const agent = new transport.Agent({
     keepAlive: true,
     // Also closes idle pooled sockets on a timer while the process runs (Node lowers it further when
     // the upstream announces `Keep-Alive: timeout=…`).
@@ -45,11 +45,15 @@ export function createUpstream(base: UpstreamBase, options: UpstreamOptions): Up
 
   // The timer above does not run while a function instance is frozen: check the wall clock before
   // every request. `agentRemove` (documented on http.Agent) takes a destroyed socket out of the pool
-  // at once, so the request below cannot be handed the socket just closed.
+  // at once, so the request below cannot be handed the socket just closed. It also takes it out of
+  // the array being walked: hence backwards.
   const dropStale = () => {
-    for (const sockets of Object.values(agent.freeSockets)) {
-      for (const socket of [...(sockets ?? [])]) {
-        if (now() - (pooledAt.get(socket) ?? 0) < options.keepAliveIdleMs) continue;
+    const staleBefore = now() - options.keepAliveIdleMs;
+    for (const name in agent.freeSockets) {
+      const sockets = agent.freeSockets[name]!;
+      for (let i = sockets.length - 1; i >= 0; i--) {
+        const socket = sockets[i]!;
+        if ((pooledAt.get(socket) ?? 0) > staleBefore) continue;
         socket.destroy();
         socket.emit("agentRemove");
       }
@@ -59,7 +63,7 @@ export function createUpstream(base: UpstreamBase, options: UpstreamOptions): Up
   return {
     request({ method, path, headers }) {
       dropStale();
-      return (secure ? https : http).request({
+      return transport.request({
         agent,
         protocol: base.protocol,
         hostname: base.hostname,

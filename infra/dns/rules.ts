@@ -64,15 +64,6 @@ export const dnsRules = {
   },
 } as const satisfies Record<DnsProviderName, DnsRules>;
 
-/** Every environment variable some DNS provider's ACME challenge reads. */
-export const ACME_CREDENTIAL_VARIABLES: readonly string[] = [
-  ...new Set(
-    Object.values(dnsRules as Record<DnsProviderName, DnsRules>).flatMap((rule) =>
-      Object.values(rule.acme?.credentials ?? {}),
-    ),
-  ),
-];
-
 /**
  * The record name relative to its zone, as AliDNS (`rr`) and DNSPod (`SubDomain`) want it:
  * `chat` for `chat.example.com` in `example.com`, `@` for the apex. Case and a trailing dot are ignored.

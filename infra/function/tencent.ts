@@ -3,16 +3,9 @@ import { ScfWebFunction, scfArgProblems, stageZip } from "../tencent/index.js";
 import { cloudFunctionName } from "./naming.js";
 import type { FunctionProxy, FunctionProxyArgs } from "./types.js";
 
-/** Tencent-only options on top of the common function arguments. */
-export interface TencentFunctionOptions {
-  /** SCF namespace. Default: `default`. */
-  namespace?: string;
-  /** SCF function name. Default: `<project>-<stack>-<name>`, made a valid SCF name. */
-  functionName?: string;
-}
-
 /**
- * The function proxy as a Tencent Cloud SCF web function with a public function URL (design §4 "Tencent").
+ * The function proxy as a Tencent Cloud SCF web function with a public function URL (design §4 "Tencent"),
+ * named `<project>-<stack>-<name>` (made a valid SCF name) in the `default` namespace, which every account has.
  * `maxInstances` becomes SCF reserved concurrency of maxInstances × memoryMb MB: each open SSE stream holds one
  * instance, so the cap bounds both parallel chats and the bill.
  */
@@ -20,10 +13,10 @@ export class TencentFunction extends pulumi.ComponentResource implements Functio
   readonly url: pulumi.Output<string>;
   readonly functionName: pulumi.Output<string>;
 
-  constructor(name: string, args: FunctionProxyArgs & TencentFunctionOptions, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: FunctionProxyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("gptsite:function:TencentFunction", name, {}, opts);
-    const functionName = args.functionName ?? cloudFunctionName(`${pulumi.getProject()}-${pulumi.getStack()}-${name}`);
-    const namespace = args.namespace ?? "default";
+    const functionName = cloudFunctionName(`${pulumi.getProject()}-${pulumi.getStack()}-${name}`);
+    const namespace = "default";
     // 0 means no cap, as for the other providers.
     const maxInstances = args.maxInstances || undefined;
     const problems = scfArgProblems({ ...args, functionName, namespace, maxInstances });

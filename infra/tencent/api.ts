@@ -69,6 +69,19 @@ export function errorCode(err: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
+/**
+ * What `call` resolves to, or undefined when it rejects with an error `gone` accepts ({@link isNotFound} unless
+ * given): for reads and deletes, where a resource that no longer exists is an answer rather than a failure.
+ */
+export async function unlessNotFound<T>(call: Promise<T>, gone?: (err: unknown) => boolean): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (err) {
+    if ((gone ?? isNotFound)(err)) return undefined;
+    throw err;
+  }
+}
+
 interface TencentEnvironment {
   credential: { secretId: string; secretKey: string; token?: string };
   /** `TENCENTCLOUD_API_BASE`: route every call through this HTTP proxy (a local API double in tests). */

@@ -12,7 +12,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { RecordListItem } from "tencentcloud-sdk-nodejs-dnspod/tencentcloud/services/dnspod/v20210323/dnspod_models.js";
-import { errorCode, isNotFound, dnspodApi, isUnknownInput, type DnspodActions, type TencentCall } from "./api.js";
+import {
+  errorCode,
+  isNotFound,
+  dnspodApi,
+  isUnknownInput,
+  unlessNotFound,
+  type DnspodActions,
+  type TencentCall,
+} from "./api.js";
 
 /** DNSPod's default line ("默认"): the answer for resolvers no other line matches. */
 export const dnspodDefaultLine = "默认";
@@ -45,13 +53,12 @@ export interface DnspodARecordOutputs extends DnspodARecordInputs {
   recordId: number;
 }
 
-const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
 export function dnspodARecordProvider(): pulumi.dynamic.ResourceProvider<DnspodARecordInputs, DnspodARecordOutputs> {
   return {
     async check(_olds, news) {
+      const { isIPv4 } = require("node:net") as typeof import("node:net");
       const failures: pulumi.dynamic.CheckFailure[] = [];
-      if (typeof news.value === "string" && !isUnknownInput(news.value) && !ipv4.test(news.value)) {
+      if (typeof news.value === "string" && !isUnknownInput(news.value) && !isIPv4(news.value)) {
         failures.push({
           property: "value",
           reason: `value "${news.value}" is not an IPv4 address (an A record needs one, e.g. 203.0.113.10)`,
@@ -128,11 +135,7 @@ export function dnspodARecordProvider(): pulumi.dynamic.ResourceProvider<DnspodA
     },
 
     async delete(_id, props) {
-      try {
-        await dnspodApi()("DeleteRecord", { Domain: props.zone, RecordId: props.recordId });
-      } catch (err) {
-        if (!isGone(err)) throw err;
-      }
+      await unlessNotFound(dnspodApi()("DeleteRecord", { Domain: props.zone, RecordId: props.recordId }), isGone);
     },
   };
 }
@@ -167,21 +170,17 @@ type Locator = Pick<DnspodARecordInputs, "zone" | "subDomain" | "recordType" | "
 
 /** The zone's A records with exactly this host name on this line. */
 async function findARecords(api: TencentCall<DnspodActions>, where: Locator): Promise<RecordListItem[]> {
-  let list: RecordListItem[];
-  try {
-    const response = await api("DescribeRecordList", {
+  const response = await unlessNotFound(
+    api("DescribeRecordList", {
       Domain: where.zone,
       Subdomain: where.subDomain,
       RecordType: where.recordType,
       ErrorOnEmpty: "no",
-    });
-    list = response.RecordList ?? [];
-  } catch (err) {
+    }),
     // Older API behaviour when nothing matches, despite ErrorOnEmpty "no".
-    if (errorCode(err) === "ResourceNotFound.NoDataOfRecord") return [];
-    throw err;
-  }
-  return list.filter(
+    (err) => errorCode(err) === "ResourceNotFound.NoDataOfRecord",
+  );
+  return (response?.RecordList ?? []).filter(
     (r) => r.Name === where.subDomain && r.Type === where.recordType && r.Line === where.recordLine,
   );
 }

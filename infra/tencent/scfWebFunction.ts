@@ -27,6 +27,7 @@ import {
   isUnknownInput,
   pollUntil,
   scfApi,
+  unlessNotFound,
   type ScfActions,
   type TencentCall,
   type WaitOptions,
@@ -138,13 +139,8 @@ export function scfWebFunctionProvider(
       if (!props) return {};
       const api = scfApi(props.region);
       const fn = functionRef(props);
-      let live: GetFunctionResponse;
-      try {
-        live = await api("GetFunction", fn.key);
-      } catch (err) {
-        if (isNotFound(err)) return {};
-        throw err;
-      }
+      const live = await unlessNotFound(api("GetFunction", fn.key));
+      if (!live) return {};
       const reserved = await api("GetReservedConcurrencyConfig", fn.key);
       const memoryMb = live.MemorySize ?? props.memoryMb;
       const { maxInstances: _previousCap, ...rest } = props;
@@ -167,14 +163,12 @@ export function scfWebFunctionProvider(
     async update(_id, olds, news) {
       const api = scfApi(news.region);
       const fn = functionRef(news);
-      if (olds.zipSha256 !== news.zipSha256) {
-        await waitForActive(api, fn, wait, "the last change");
-        await applyCode(api, fn, readZip(news.zipPath, news.zipSha256).toString("base64"), wait);
-      }
-      if (configKeys.some((key) => !sameValue(olds[key], news[key]))) {
-        await waitForActive(api, fn, wait, "the last change");
-        await applyConfiguration(api, fn, news, wait);
-      }
+      const codeChanged = olds.zipSha256 !== news.zipSha256;
+      const configChanged = configKeys.some((key) => !sameValue(olds[key], news[key]));
+      // Each apply* ends by waiting for Active, so one wait up front covers both calls.
+      if (codeChanged || configChanged) await waitForActive(api, fn, wait, "the last change");
+      if (codeChanged) await applyCode(api, fn, readZip(news.zipPath, news.zipSha256).toString("base64"), wait);
+      if (configChanged) await applyConfiguration(api, fn, news, wait);
       if (olds.maxInstances !== news.maxInstances || olds.memoryMb !== news.memoryMb) {
         await applyReservedConcurrency(api, fn, olds.maxInstances, news.maxInstances, news.memoryMb);
       }
@@ -288,12 +282,7 @@ async function createOrAdopt(
   } catch (err) {
     if (errorCode(err) !== "ResourceInUse.Function") throw err;
   }
-  let leftover: GetFunctionResponse | undefined;
-  try {
-    leftover = await waitUntilSettled(api, fn, wait);
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-  }
+  const leftover = await unlessNotFound(waitUntilSettled(api, fn, wait));
   if (leftover && !leftover.Status?.endsWith("Failed")) {
     await applyCode(api, fn, zipFile, wait);
     await applyConfiguration(api, fn, inputs, wait);
@@ -438,13 +427,10 @@ function waitUntilGone(api: TencentCall<ScfActions>, fn: FunctionRef, wait: Wait
     wait,
     () => `${fn.label} to be deleted (last seen: ${status})`,
     async () => {
-      try {
-        status = describeStatus(await api("GetFunction", fn.key));
-        return undefined;
-      } catch (err) {
-        if (isNotFound(err)) return true;
-        throw err;
-      }
+      const live = await unlessNotFound(api("GetFunction", fn.key));
+      if (!live) return true;
+      status = describeStatus(live);
+      return undefined;
     },
   );
 }

@@ -8,7 +8,7 @@ import { hopHeaders } from "./streaming.js";
 import { proxyPass } from "./upstreams.js";
 
 /** Headers that would tell the function (and OpenAI) where the user is. The proxy drops them too. */
-export const CLIENT_IP_HEADERS = [
+const CLIENT_IP_HEADERS = [
   "X-Forwarded-For",
   "X-Real-IP",
   "Forwarded",

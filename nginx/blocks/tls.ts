@@ -1,7 +1,7 @@
 // TLS: Mozilla's "intermediate" profile (TLS 1.2 and 1.3).
 // https://ssl-config.mozilla.org/#server=nginx&config=intermediate
 import { d, section, type Line } from "../conf.js";
-import type { ResolvedSiteOptions } from "../validate.js";
+import type { TlsFiles } from "../options.js";
 
 const CIPHERS = [
   "ECDHE-ECDSA-AES128-GCM-SHA256",
@@ -13,10 +13,10 @@ const CIPHERS = [
 ].join(":");
 
 /** server level, in the TLS server. */
-export function tls(o: ResolvedSiteOptions & { tls: object }): Line[] {
+export function tls(files: TlsFiles): Line[] {
   return section("TLS", [], [
-    d(`ssl_certificate ${o.tls.certificate}`, "chain, leaf first"),
-    d(`ssl_certificate_key ${o.tls.certificateKey}`),
+    d(`ssl_certificate ${files.certificate}`, "chain, leaf first"),
+    d(`ssl_certificate_key ${files.certificateKey}`),
     d("ssl_protocols TLSv1.2 TLSv1.3", "1.0 and 1.1 are broken and retired (RFC 8996)"),
     d(`ssl_ciphers ${CIPHERS}`, "TLS 1.2 only: forward secrecy, AEAD"),
     d("ssl_prefer_server_ciphers off", "every listed cipher is strong; let the client pick the fastest for it"),

@@ -80,7 +80,7 @@ export function parseLocalArgs(argv: readonly string[], env: Readonly<Record<str
   const httpPort = port("http-port", 8080);
   if (proxyPort === httpPort) throw new UsageError(`--proxy-port and --http-port: both are ${proxyPort}; give two different ports`);
   const nginx = stringFlag(flags, "nginx");
-  if (nginx !== undefined && nginx === "") throw new UsageError("--nginx: expected the path of an nginx binary; got an empty string");
+  if (nginx === "") throw new UsageError("--nginx: expected the path of an nginx binary; got an empty string");
   const token = stringFlag(flags, "proxy-token");
   if (token !== undefined && (token.length < 16 || token.includes(":"))) {
     throw new UsageError("--proxy-token: expected 16 or more characters without ':' (the proxy splits <key>:<token> at the last ':')");

@@ -14,11 +14,9 @@ import type { Teardown } from "./teardown.js";
 export interface LocalChain {
   /** What `--check` smokes. */
   target: SmokeTarget;
-  upstreamUrl: string;
   /** The key the proxy holds (made up for the offline upstream): masked in whatever is printed. */
   upstreamKey?: string;
   proxy: ProxyProcess;
-  nginx?: NginxProcess;
   /** Set when Nginx is not installed: the reason, with the install line. */
   nginxMissing?: string;
   /** Resolves when the proxy or Nginx ends (on its own, unless we stopped it), with what happened. */
@@ -96,10 +94,8 @@ export async function startLocalChain(root: string, options: LocalOptions, hooks
       proxyToken: options.proxyToken,
       ...(options.accessCode ? { accessCode: options.accessCode } : {}),
     }),
-    upstreamUrl,
     ...(upstreamKey ? { upstreamKey } : {}),
     proxy,
-    ...(nginx ? { nginx } : {}),
     ...(nginxMissing ? { nginxMissing } : {}),
     died,
   };

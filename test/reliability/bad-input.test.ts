@@ -32,7 +32,7 @@ const BAD_TARGET = proxyError(400, "invalid_request_target");
 const NGINX_MALFORMED = nginxError(400, "malformed_request");
 const BIG = "a".repeat(20_000);
 
-export const CASES: Case[] = [
+const CASES: Case[] = [
   // Request lines
   { name: "garbage instead of a request line", request: "HELLO\r\n\r\n", proxy: MALFORMED, nginx: NGINX_MALFORMED },
   { name: "a method with a forbidden character", request: get("/v1/models").replace("GET", "G@T"), proxy: MALFORMED, nginx: NGINX_MALFORMED },

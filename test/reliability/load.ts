@@ -6,6 +6,7 @@ import http from "node:http";
 import { expect } from "vitest";
 import { performance } from "node:perf_hooks";
 import type { TestUpstream } from "../fixtures/upstream.js";
+import { chatBody } from "../nginx/client.js";
 import { openFds, pollUntil, rssBytes, startStack } from "./stack.js";
 
 export interface StreamOutcome {
@@ -17,9 +18,6 @@ export interface StreamOutcome {
   /** Why it is not complete. */
   problem?: string;
 }
-
-export const chatRequestBody = (extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true, ...extra });
 
 /**
  * One streamed chat completion from `url` (…/v1/chat/completions), checked against the content
@@ -73,7 +71,7 @@ export function streamChat(
       res.on("close", () => settle(res.complete ? undefined : "response closed before its end"));
     });
     req.on("error", (err) => settle(`request: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
-    req.end(chatRequestBody());
+    req.end(chatBody({ stream: true }));
   });
 }
 

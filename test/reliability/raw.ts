@@ -1,6 +1,7 @@
 // Raw HTTP/1.x over node:net, for requests no client library would send, and a reader for what
 // comes back: status, headers, the body (de-chunked), or that the peer only closed the connection.
 import net from "node:net";
+import { parseJson } from "../../scripts/lib/http.js";
 
 export interface RawAnswer {
   /** 0 when nothing that looks like a status line came back. */
@@ -86,14 +87,9 @@ function dechunk(body: string): string {
 
 /** The OpenAI-shaped error in an answer's body, or undefined when the body is not one. */
 export function errorOf(answer: RawAnswer): { message: string; type: string; code: string } | undefined {
-  try {
-    const parsed = JSON.parse(answer.body) as { error?: { message?: unknown; type?: unknown; code?: unknown } };
-    const e = parsed.error;
-    if (e && typeof e.message === "string" && typeof e.type === "string" && typeof e.code === "string") {
-      return { message: e.message, type: e.type, code: e.code };
-    }
-  } catch {
-    // not JSON
+  const e = (parseJson(answer.body) as { error?: { message?: unknown; type?: unknown; code?: unknown } } | null | undefined)?.error;
+  if (e && typeof e.message === "string" && typeof e.type === "string" && typeof e.code === "string") {
+    return { message: e.message, type: e.type, code: e.code };
   }
   return undefined;
 }

@@ -7,6 +7,7 @@ import { NODE_FLAGS } from "../../function/build.js";
 import type { Env } from "../../function/src/config.js";
 import { unpackBuiltProxy } from "../function/bundle.js";
 import { freePort, startNginx, type FixtureSiteOptions, type RunningNginx } from "../fixtures/nginx.js";
+export { pollUntil } from "../fixtures/nginx.js";
 import { spawnProxy, type SpawnedProxy } from "../fixtures/proxy.js";
 import { startUpstream, type TestUpstream, type UpstreamOptions } from "../fixtures/upstream.js";
 import { startWebDouble, type WebDouble, type WebDoubleOptions } from "../fixtures/web.js";
@@ -99,13 +100,3 @@ export async function openFds(pid: number): Promise<number> {
   return (await readdir(`/proc/${pid}/fd`)).length;
 }
 
-/** Resolves once `check` holds (polled every 20 ms); rejects naming `what` after `timeoutMs`. */
-export async function pollUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-export const MiB = 1024 * 1024;

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import yazl from "yazl";
 import { stageZip } from "../../infra/tencent/index.js";
@@ -72,27 +72,18 @@ export function zipDirectory(): { dir: string; stage: (zip: { zip: Buffer; sha25
 
 export const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
 
+/** Registers `pulumi up`'s TypeScript loader in a child process (the runtime suite's fixture). */
+const pulumiHooks = pathToFileURL(join(repositoryRoot, "test/infra/fixtures/pulumi-hooks.mjs")).href;
+
 /**
  * Runs `body` (ES module JavaScript) in a child Node process that loads TypeScript as `pulumi up` does in
- * automatic ESM mode: @pulumi/pulumi's cmd/run/run.js registers its cmd/run/hooks.js (ts-node/esm) with these
- * options before importing the program. In `body`, `root` is the repository, `pulumi` is @pulumi/pulumi, and
- * `report(value)` prints the result as JSON and ends the process. Resolves with that value.
+ * automatic ESM mode (see test/infra/fixtures/pulumi-hooks.mjs). In `body`, `root` is the repository, `pulumi` is
+ * @pulumi/pulumi, and `report(value)` prints the result as JSON and ends the process. Resolves with that value.
  */
 export async function runLikePulumi<T>(body: string, env: Record<string, string>): Promise<T> {
   const script = `
-import { register, createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
+import ${JSON.stringify(pulumiHooks)};
 const root = process.cwd();
-const require = createRequire(root + "/package.json");
-register(pathToFileURL(require.resolve("@pulumi/pulumi/cmd/run/hooks.js")).href, pathToFileURL(root + "/").href, {
-  data: {
-    compiler: require.resolve("typescript"),
-    transpileOnly: true,
-    project: root + "/tsconfig.json",
-    skipProject: false,
-    compilerOptions: { target: "ES2022", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true" },
-  },
-});
 const pulumi = await import("@pulumi/pulumi");
 const report = (value) => process.stdout.write(JSON.stringify(value), () => process.exit(0));
 ${body}
