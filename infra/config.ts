@@ -1,11 +1,12 @@
 // The one place the program reads its configuration: stack config (namespace `gptsite`), the
-// environment (ACME DNS credentials) and the certificate files of `tls.mode files`. Everything is
+// environment (ACME DNS credentials) and the certificate files of `tlsMode files`. Everything is
 // checked by `validateConfig`, a pure function that reports every problem at once, before any
 // resource exists. Secrets leave this module only as secret Outputs.
 import { readFileSync } from "node:fs";
 import { isIPv4 } from "node:net";
 import * as pulumi from "@pulumi/pulumi";
 import { NEXTCHAT_IMAGE } from "../web/nextchat.js";
+import { NGINX_IMAGE, PROXY_NODE_IMAGE, isPinnedImage, isRegistryMirror, throughMirror } from "./host/images.js";
 import { DNS_PROVIDERS, dnsRules, type DnsProviderName, type DnsRules } from "./dns/rules.js";
 import {
   FUNCTION_PROVIDERS,
@@ -35,30 +36,33 @@ interface KeySpec {
 export const CONFIG_KEYS = {
   domain: { type: "string", default: "localhost" },
   upstream: { type: "string", default: "https://api.openai.com" },
-  "function.provider": { type: "string", default: "docker" },
-  "function.region": { type: "string", default: "" },
-  "function.memoryMb": { type: "integer", default: 128 },
-  "function.timeoutSec": { type: "integer", default: 900 },
-  "function.concurrency": { type: "integer", default: 2 },
-  "function.maxInstances": { type: "integer", default: 10 },
-  "dns.provider": { type: "string", default: "none" },
-  "dns.zone": { type: "string", default: "" },
-  "dns.ttl": { type: "integer", default: 600 },
-  "dns.proxied": { type: "boolean", default: false },
-  "host.docker": { type: "string", default: "unix:///var/run/docker.sock" },
-  "host.ip": { type: "string", default: "" },
-  "host.httpPort": { type: "integer", default: 80 },
-  "host.httpsPort": { type: "integer", default: 443 },
-  "tls.mode": { type: "string", default: "none" },
-  "tls.email": { type: "string", default: "" },
-  "tls.acmeServer": { type: "string", default: "https://acme-v02.api.letsencrypt.org/directory" },
-  "tls.certFile": { type: "string", default: "" },
-  "tls.keyFile": { type: "string", default: "" },
-  "tls.allowInsecure": { type: "boolean", default: false },
-  "web.image": { type: "string", default: NEXTCHAT_IMAGE },
-  "web.bindAddress": { type: "string", default: "127.0.0.1" },
-  "web.timezone": { type: "string", default: "Asia/Shanghai" },
-  "web.accessCodeCount": { type: "integer", default: 1 },
+  functionProvider: { type: "string", default: "docker" },
+  functionRegion: { type: "string", default: "" },
+  functionMemoryMb: { type: "integer", default: 128 },
+  functionTimeoutSec: { type: "integer", default: 900 },
+  functionConcurrency: { type: "integer", default: 2 },
+  functionMaxInstances: { type: "integer", default: 10 },
+  dnsProvider: { type: "string", default: "none" },
+  dnsZone: { type: "string", default: "" },
+  dnsTtl: { type: "integer", default: 600 },
+  dnsProxied: { type: "boolean", default: false },
+  hostDocker: { type: "string", default: "unix:///var/run/docker.sock" },
+  hostIp: { type: "string", default: "" },
+  hostHttpPort: { type: "integer", default: 80 },
+  hostHttpsPort: { type: "integer", default: 443 },
+  tlsMode: { type: "string", default: "none" },
+  tlsEmail: { type: "string", default: "" },
+  tlsAcmeServer: { type: "string", default: "https://acme-v02.api.letsencrypt.org/directory" },
+  tlsCertFile: { type: "string", default: "" },
+  tlsKeyFile: { type: "string", default: "" },
+  tlsAllowInsecure: { type: "boolean", default: false },
+  webImage: { type: "string", default: NEXTCHAT_IMAGE },
+  webBindAddress: { type: "string", default: "127.0.0.1" },
+  webTimezone: { type: "string", default: "Asia/Shanghai" },
+  webAccessCodeCount: { type: "integer", default: 1 },
+  nginxImage: { type: "string", default: NGINX_IMAGE },
+  proxyImage: { type: "string", default: PROXY_NODE_IMAGE },
+  registryMirror: { type: "string", default: "" },
   openaiApiKey: { type: "string", default: "", secret: true },
   accessCodes: { type: "string", default: "", secret: true },
   proxyToken: { type: "string", default: "", secret: true },
@@ -98,13 +102,15 @@ export interface Settings<S = string> {
     mode: TlsMode;
     email: string;
     acmeServer: string;
-    /** `files` mode: the PEM chain and key read from tls.certFile / tls.keyFile. */
+    /** `files` mode: the PEM chain and key read from tlsCertFile / tlsKeyFile. */
     certificatePem?: string;
     privateKeyPem?: S;
-    /** lego variable → value, for the ACME DNS-01 challenge of `dns.provider`. */
+    /** lego variable → value, for the ACME DNS-01 challenge of `dnsProvider`. */
     acmeCredentials: Record<string, S>;
   };
-  web: { image: string; bindAddress: string; timezone: string; accessCodeCount: number };
+  web: { bindAddress: string; timezone: string; accessCodeCount: number };
+  /** What the Docker host pulls, registryMirror applied. */
+  images: { web: string; nginx: string; proxy: string };
   secrets: {
     openaiApiKey?: S;
     /** Comma-separated, as NextChat's CODE wants them. */
@@ -157,9 +163,15 @@ export function validateConfig(raw: RawConfig, inputs: ValidationInputs): Settin
   const problem = (text: string) => problems.push(text);
 
   for (const key of Object.keys(raw)) {
-    if (!(key in CONFIG_KEYS)) {
-      problem(`${key}: not a gptsite config key. Known keys are: ${list(Object.keys(CONFIG_KEYS))}.`);
-    }
+    if (key in CONFIG_KEYS) continue;
+    const renamed = renamedKey(key);
+    if (renamed) {
+      // Pulumi's CLI reads a dotted key as a path, so `function.provider` never met Pulumi.yaml's defaults.
+      problem(
+        `${key}: renamed to ${renamed} (the CLI reads dotted keys as paths). ` +
+          `Move it: pulumi config rm ${key} && pulumi config set ${renamed} <value>.`,
+      );
+    } else problem(`${key}: not a gptsite config key. Known keys are: ${list(Object.keys(CONFIG_KEYS))}.`);
   }
 
   const text = (key: ConfigKey): string => {
@@ -213,116 +225,116 @@ export function validateConfig(raw: RawConfig, inputs: ValidationInputs): Settin
   }
 
   // --- the function proxy
-  const fnProvider = oneOf("function.provider", FUNCTION_PROVIDERS, "a function provider");
+  const fnProvider = oneOf("functionProvider", FUNCTION_PROVIDERS, "a function provider");
   const fnRules: FunctionRules = functionRules[fnProvider ?? "none"];
-  const region = text("function.region") || fnRules.defaultRegion;
+  const region = text("functionRegion") || fnRules.defaultRegion;
   if (fnProvider && fnRules.regions.length > 0) {
     const refused = fnRules.refusedRegions.includes(region);
     if (refused && upstreamIsOpenAI) {
       problem(
-        `function.region: "${region}" is in mainland China, Hong Kong or Macau, where OpenAI refuses requests ` +
+        `functionRegion: "${region}" is in mainland China, Hong Kong or Macau, where OpenAI refuses requests ` +
           `("unsupported_country_region_territory"); the proxy exists to call it from outside. ` +
           `Allowed values are: ${list(fnRules.regions)}.`,
       );
     } else if (!refused && !fnRules.regions.includes(region)) {
       const allowed = upstreamIsOpenAI ? fnRules.regions : [...fnRules.regions, ...fnRules.refusedRegions];
-      problem(`function.region: "${region}" is not a region of ${fnRules.title}. Allowed values are: ${list(allowed)}.`);
+      problem(`functionRegion: "${region}" is not a region of ${fnRules.title}. Allowed values are: ${list(allowed)}.`);
     }
   }
-  const memoryMb = integer("function.memoryMb", 1, 65536, fnRules.memory.text);
+  const memoryMb = integer("functionMemoryMb", 1, 65536, fnRules.memory.text);
   if (fnProvider && Number.isInteger(memoryMb) && memoryMb >= 1 && !fnRules.memory.allowed(memoryMb)) {
-    problem(`function.memoryMb: ${memoryMb} is not allowed on ${fnRules.title}. Allowed values are: ${fnRules.memory.text}.`);
+    problem(`functionMemoryMb: ${memoryMb} is not allowed on ${fnRules.title}. Allowed values are: ${fnRules.memory.text}.`);
   }
   const timeoutSec = integer(
-    "function.timeoutSec",
+    "functionTimeoutSec",
     1,
     MAX_TIMEOUT_SEC,
     `1 to ${MAX_TIMEOUT_SEC} (SCF's ceiling; Nginx waits as long as the function may run)`,
   );
   const concurrency = integer(
-    "function.concurrency",
+    "functionConcurrency",
     1,
     fnRules.maxConcurrency,
     fnRules.maxConcurrency === Number.MAX_SAFE_INTEGER ? "1 or more" : `1 to ${fnRules.maxConcurrency}`,
   );
-  const maxInstances = integer("function.maxInstances", 0, 1000, "0 (no cap) to 1000");
+  const maxInstances = integer("functionMaxInstances", 0, 1000, "0 (no cap) to 1000");
 
   // --- the Docker host
-  const docker = text("host.docker");
+  const docker = text("hostDocker");
   let sshHost: string | undefined;
   if (docker.startsWith("ssh://")) {
     const url = URL.canParse(docker) ? new URL(docker) : undefined;
     if (!url || !url.hostname) {
-      problem(`host.docker: "${docker}" is not an ssh:// address. Use ssh://user@host or ssh://user@host:port.`);
+      problem(`hostDocker: "${docker}" is not an ssh:// address. Use ssh://user@host or ssh://user@host:port.`);
     } else if (!url.username) {
-      problem(`host.docker: "${docker}" has no user. Use ssh://user@${url.host} (a user allowed to run docker there).`);
+      problem(`hostDocker: "${docker}" has no user. Use ssh://user@${url.host} (a user allowed to run docker there).`);
     } else {
       sshHost = url.hostname;
     }
   } else if (!/^unix:\/\/\/.+/.test(docker)) {
     problem(
-      `host.docker: "${docker}" is not a Docker address this program supports. ` +
+      `hostDocker: "${docker}" is not a Docker address this program supports. ` +
         `Allowed values are: unix:///var/run/docker.sock (this machine), ssh://user@host[:port] (a server).`,
     );
   }
-  const givenIp = text("host.ip");
-  if (givenIp && !isIPv4(givenIp)) problem(`host.ip: "${givenIp}" is not an IPv4 address, e.g. 203.0.113.7.`);
-  // The address the config names (host.ip, else an IPv4 in the ssh:// address), or "" when it names none.
+  const givenIp = text("hostIp");
+  if (givenIp && !isIPv4(givenIp)) problem(`hostIp: "${givenIp}" is not an IPv4 address, e.g. 203.0.113.7.`);
+  // The address the config names (hostIp, else an IPv4 in the ssh:// address), or "" when it names none.
   const namedIp = givenIp || (sshHost && isIPv4(sshHost) ? sshHost : "");
   const hostIp = namedIp || "127.0.0.1";
-  const httpPort = integer("host.httpPort", 1, 65535, "1 to 65535");
-  const httpsPort = integer("host.httpsPort", 1, 65535, "1 to 65535");
-  if (httpPort === httpsPort) problem(`host.httpsPort: ${httpsPort} is also host.httpPort. Use two different ports.`);
+  const httpPort = integer("hostHttpPort", 1, 65535, "1 to 65535");
+  const httpsPort = integer("hostHttpsPort", 1, 65535, "1 to 65535");
+  if (httpPort === httpsPort) problem(`hostHttpsPort: ${httpsPort} is also hostHttpPort. Use two different ports.`);
 
   // --- DNS
-  const dnsProvider = oneOf("dns.provider", DNS_PROVIDERS, "a DNS provider");
+  const dnsProvider = oneOf("dnsProvider", DNS_PROVIDERS, "a DNS provider");
   const dns: DnsRules = dnsRules[dnsProvider ?? "none"];
-  const zone = text("dns.zone").toLowerCase().replace(/\.$/, "");
+  const zone = text("dnsZone").toLowerCase().replace(/\.$/, "");
   if (dnsProvider && dns.managesRecord) {
     if (!zone) {
       problem(
-        `dns.zone: required with dns.provider "${dnsProvider}": the registered domain that holds "${domain}", ` +
-          `e.g. pulumi config set dns.zone ${parentDomain(domain)}.`,
+        `dnsZone: required with dnsProvider "${dnsProvider}": the registered domain that holds "${domain}", ` +
+          `e.g. pulumi config set dnsZone ${parentDomain(domain)}.`,
       );
     } else if (domain !== zone && !domain.endsWith(`.${zone}`)) {
       problem(
-        `dns.zone: "${zone}" does not contain domain "${domain}". Use domain itself or a parent of it, ` +
+        `dnsZone: "${zone}" does not contain domain "${domain}". Use domain itself or a parent of it, ` +
           `e.g. ${parentDomain(domain)}.`,
       );
     }
     if (!namedIp) {
       problem(
-        `host.ip: required with dns.provider "${dnsProvider}" (the A record points at it), and host.docker ` +
-          `"${docker}" does not name it. Set it: pulumi config set host.ip <the server's public IPv4>.`,
+        `hostIp: required with dnsProvider "${dnsProvider}" (the A record points at it), and hostDocker ` +
+          `"${docker}" does not name it. Set it: pulumi config set hostIp <the server's public IPv4>.`,
       );
     } else if (isPrivateIPv4(hostIp)) {
-      problem(`host.ip: "${hostIp}" is not a public address; the A record must point at the server's public IPv4.`);
+      problem(`hostIp: "${hostIp}" is not a public address; the A record must point at the server's public IPv4.`);
     }
   }
-  const ttl = integer("dns.ttl", 1, 86400, `${dns.minTtl} to 86400`);
-  if (ttl >= 1 && ttl < dns.minTtl) problem(`dns.ttl: ${ttl} is below what ${dns.title} accepts. Allowed values are: ${dns.minTtl} to 86400.`);
-  const proxied = boolean("dns.proxied");
+  const ttl = integer("dnsTtl", 1, 86400, `${dns.minTtl} to 86400`);
+  if (ttl >= 1 && ttl < dns.minTtl) problem(`dnsTtl: ${ttl} is below what ${dns.title} accepts. Allowed values are: ${dns.minTtl} to 86400.`);
+  const proxied = boolean("dnsProxied");
   if (proxied && !dns.proxiable) {
-    problem(`dns.proxied: true only applies to Cloudflare, and dns.provider is "${dnsProvider}". Allowed values are: false.`);
+    problem(`dnsProxied: true only applies to Cloudflare, and dnsProvider is "${dnsProvider}". Allowed values are: false.`);
   }
 
   // --- TLS
-  const tlsMode = oneOf("tls.mode", TLS_MODES, "a TLS mode");
-  const email = text("tls.email");
-  if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) problem(`tls.email: "${email}" is not an email address.`);
-  const acmeServer = text("tls.acmeServer");
+  const tlsMode = oneOf("tlsMode", TLS_MODES, "a TLS mode");
+  const email = text("tlsEmail");
+  if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) problem(`tlsEmail: "${email}" is not an email address.`);
+  const acmeServer = text("tlsAcmeServer");
   const acmeCredentials: Record<string, string> = {};
   let certificatePem: string | undefined;
   let privateKeyPem: string | undefined;
   const mode = tlsMode ? tlsModes[tlsMode] : undefined;
   if (mode?.needsDnsChallenge) {
-    if (local) problem(`tls.mode: "acme" cannot get a public certificate for domain "${domain}". Use tls.mode none or files.`);
-    if (!/^https:\/\//.test(acmeServer)) problem(`tls.acmeServer: "${acmeServer}" is not an https:// ACME directory URL.`);
+    if (local) problem(`tlsMode: "acme" cannot get a public certificate for domain "${domain}". Use tlsMode none or files.`);
+    if (!/^https:\/\//.test(acmeServer)) problem(`tlsAcmeServer: "${acmeServer}" is not an https:// ACME directory URL.`);
     const challenge = dnsProvider ? dnsRules[dnsProvider] : undefined;
     if (challenge && !("acme" in challenge)) {
       problem(
-        `tls.mode: "acme" proves the domain with a DNS-01 record, and dns.provider is "${dnsProvider}". ` +
-          `Set dns.provider to one of: ${list(DNS_PROVIDERS.filter((p) => "acme" in dnsRules[p]))}, or use tls.mode files.`,
+        `tlsMode: "acme" proves the domain with a DNS-01 record, and dnsProvider is "${dnsProvider}". ` +
+          `Set dnsProvider to one of: ${list(DNS_PROVIDERS.filter((p) => "acme" in dnsRules[p]))}, or use tlsMode files.`,
       );
     } else if (challenge && "acme" in challenge) {
       for (const [legoName, envName] of Object.entries(challenge.acme.credentials)) {
@@ -330,7 +342,7 @@ export function validateConfig(raw: RawConfig, inputs: ValidationInputs): Settin
         if (value) acmeCredentials[legoName] = value;
         else {
           problem(
-            `tls.mode: "acme" with dns.provider "${dnsProvider}" needs ${envName} in the environment ` +
+            `tlsMode: "acme" with dnsProvider "${dnsProvider}" needs ${envName} in the environment ` +
               `(handed to lego as ${legoName} for the DNS-01 challenge).`,
           );
         }
@@ -338,37 +350,50 @@ export function validateConfig(raw: RawConfig, inputs: ValidationInputs): Settin
     }
   }
   if (mode?.readsFiles) {
-    certificatePem = readPem(inputs, problem, "tls.certFile", text("tls.certFile"), "CERTIFICATE");
-    privateKeyPem = readPem(inputs, problem, "tls.keyFile", text("tls.keyFile"), "PRIVATE KEY");
+    certificatePem = readPem(inputs, problem, "tlsCertFile", text("tlsCertFile"), "CERTIFICATE");
+    privateKeyPem = readPem(inputs, problem, "tlsKeyFile", text("tlsKeyFile"), "PRIVATE KEY");
   }
-  const allowInsecure = boolean("tls.allowInsecure");
+  const allowInsecure = boolean("tlsAllowInsecure");
   // A server reached over ssh:// publishes Nginx's ports to the Internet, whatever the domain says.
   const remoteHost = sshHost !== undefined && sshHost !== "localhost" && !(isIPv4(sshHost) && isPrivateIPv4(sshHost));
   if (mode && !mode.encrypts && !local && !allowInsecure) {
     problem(
-      `tls.mode: "none" with domain "${domain}" sends access codes and the proxy token over plain HTTP. ` +
-        `Use tls.mode acme or files, or set tls.allowInsecure true to force it.`,
+      `tlsMode: "none" with domain "${domain}" sends access codes and the proxy token over plain HTTP. ` +
+        `Use tlsMode acme or files, or set tlsAllowInsecure true to force it.`,
     );
   } else if (mode && !mode.encrypts && remoteHost && !allowInsecure) {
     problem(
-      `tls.mode: "none" with host.docker "${docker}" serves the site from that server over plain HTTP (port ${httpPort}), ` +
+      `tlsMode: "none" with hostDocker "${docker}" serves the site from that server over plain HTTP (port ${httpPort}), ` +
         `so access codes and the proxy token cross the Internet unencrypted. ` +
-        `Set domain to the site's name with tls.mode acme or files, or set tls.allowInsecure true to force it.`,
+        `Set domain to the site's name with tlsMode acme or files, or set tlsAllowInsecure true to force it.`,
     );
   }
 
-  // --- the web UI
-  const image = text("web.image");
-  if (!/^[^\s:]+(:[\w][\w.-]*|@sha256:[a-f0-9]{64})$/.test(image) || image.endsWith(":latest")) {
-    problem(`web.image: "${image}" is not pinned to a version tag or digest, e.g. ${NEXTCHAT_IMAGE}.`);
+  // --- the images, and the web UI
+  const pinned = (key: "webImage" | "nginxImage" | "proxyImage"): string => {
+    const image = text(key);
+    if (!isPinnedImage(image)) {
+      problem(`${key}: "${image}" is not an image name pinned to a version tag or digest, e.g. ${CONFIG_KEYS[key].default}.`);
+    }
+    return image;
+  };
+  const webImage = pinned("webImage");
+  const nginxImage = pinned("nginxImage");
+  const proxyImage = pinned("proxyImage");
+  const mirror = text("registryMirror");
+  if (mirror && !isRegistryMirror(mirror)) {
+    problem(
+      `registryMirror: "${mirror}" is not a registry address. Give host[:port][/path] without a scheme, ` +
+        `e.g. registry.example.com:5000 or docker.m.daocloud.io.`,
+    );
   }
-  const bindAddress = text("web.bindAddress");
+  const bindAddress = text("webBindAddress");
   if (!isIPv4(bindAddress)) {
-    problem(`web.bindAddress: "${bindAddress}" is not an IPv4 address. Allowed values are: 127.0.0.1 (only this host), 0.0.0.0 (everyone).`);
+    problem(`webBindAddress: "${bindAddress}" is not an IPv4 address. Allowed values are: 127.0.0.1 (only this host), 0.0.0.0 (everyone).`);
   }
-  const timezone = text("web.timezone");
-  if (!timezone) problem(`web.timezone: empty. Use an IANA name, e.g. Asia/Shanghai.`);
-  const accessCodeCount = integer("web.accessCodeCount", 0, 20, "0 to 20");
+  const timezone = text("webTimezone");
+  if (!timezone) problem(`webTimezone: empty. Use an IANA name, e.g. Asia/Shanghai.`);
+  const accessCodeCount = integer("webAccessCodeCount", 0, 20, "0 to 20");
 
   // --- secrets (their values never appear in a message)
   const openaiApiKey = secret("openaiApiKey");
@@ -381,14 +406,14 @@ export function validateConfig(raw: RawConfig, inputs: ValidationInputs): Settin
   }
   if (openaiApiKey && codes.length === 0 && accessCodeCount === 0) {
     problem(
-      `accessCodes: empty while openaiApiKey is set and web.accessCodeCount is 0, so anyone who finds the ` +
+      `accessCodes: empty while openaiApiKey is set and webAccessCodeCount is 0, so anyone who finds the ` +
         `site spends your key. Set codes (pulumi config set --secret accessCodes code1,code2) or set ` +
-        `web.accessCodeCount to 1 or more to generate them.`,
+        `webAccessCodeCount to 1 or more to generate them.`,
     );
   }
   if (openaiApiKey && isIPv4(bindAddress) && !bindAddress.startsWith("127.")) {
     problem(
-      `web.bindAddress: "${bindAddress}" publishes NextChat past Nginx while openaiApiKey is set: its other /api/* routes ` +
+      `webBindAddress: "${bindAddress}" publishes NextChat past Nginx while openaiApiKey is set: its other /api/* routes ` +
         `(which Nginx blocks: they relay to a caller-chosen x-base-url) and plain HTTP would be open to whoever reaches the host. ` +
         `Use 127.0.0.1 (the site is still served through Nginx), or unset openaiApiKey.`,
     );
@@ -417,13 +442,24 @@ export function validateConfig(raw: RawConfig, inputs: ValidationInputs): Settin
       ...(privateKeyPem !== undefined ? { privateKeyPem } : {}),
       acmeCredentials,
     },
-    web: { image, bindAddress, timezone, accessCodeCount },
+    web: { bindAddress, timezone, accessCodeCount },
+    images: {
+      web: throughMirror(webImage, mirror),
+      nginx: throughMirror(nginxImage, mirror),
+      proxy: throughMirror(proxyImage, mirror),
+    },
     secrets: {
       ...(openaiApiKey ? { openaiApiKey } : {}),
       ...(codes.length > 0 ? { accessCodes: codes.join(",") } : {}),
       ...(proxyToken ? { proxyToken } : {}),
     },
   };
+}
+
+/** The flat key that replaced a dotted one (`function.provider` → `functionProvider`), if any. */
+function renamedKey(key: string): ConfigKey | undefined {
+  const flat = key.replace(/\.(\w)/g, (_, letter: string) => letter.toUpperCase());
+  return flat !== key && flat in CONFIG_KEYS ? (flat as ConfigKey) : undefined;
 }
 
 function readPem(
@@ -434,7 +470,7 @@ function readPem(
   label: string,
 ): string | undefined {
   if (!path) {
-    problem(`${key}: required with tls.mode "files": the path of the PEM ${label.toLowerCase()} file.`);
+    problem(`${key}: required with tlsMode "files": the path of the PEM ${label.toLowerCase()} file.`);
     return undefined;
   }
   let content: string;

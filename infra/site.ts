@@ -23,7 +23,7 @@ export interface SiteOutputs {
   apiBaseUrl: pulumi.Output<string>;
   /** The function proxy's base URL (for `docker`, its name on the host's private network). */
   functionUrl: pulumi.Output<string>;
-  /** NextChat's published port, bypassing Nginx (on 127.0.0.1 unless web.bindAddress says otherwise). */
+  /** NextChat's published port, bypassing Nginx (on 127.0.0.1 unless webBindAddress says otherwise). */
   webUrl: pulumi.Output<string>;
   hostIp: pulumi.Output<string>;
   /** Comma-separated; empty when the site has no server key. Secret. */
@@ -73,13 +73,14 @@ export async function deploySite(
     ...(proxy ? { proxy } : {}),
     upstream: settings.upstream,
     host,
+    image: settings.images.proxy,
     opts: {},
   });
 
   const web = new WebUi(
     "web",
     {
-      image: settings.web.image,
+      image: settings.images.web,
       baseUrl: fn.url,
       ...(credentials.webApiKey ? { serverApiKey: credentials.webApiKey } : {}),
       ...(credentials.accessCodes ? { accessCodes: credentials.accessCodes } : {}),
@@ -101,6 +102,7 @@ export async function deploySite(
   new NginxSite(
     "nginx",
     {
+      image: settings.images.nginx,
       site: fn.url.apply((apiUpstream) => ({
         serverName: settings.domain,
         webUpstream: web.internalUrl,

@@ -5,7 +5,7 @@ import type { RateLimit, SiteOptions, TlsFiles } from "./options.js";
 
 export const SITE_DEFAULTS = {
   hstsMaxAgeSec: 31_536_000,
-  /** The function's timeout on SCF/FC, the design's default (`function.timeoutSec`). */
+  /** The function's timeout on SCF/FC, the design's default (`functionTimeoutSec`). */
   functionTimeoutSec: 900,
   /** The proxy's MAX_BODY_BYTES default. */
   maxBodyBytes: 20 * 1024 * 1024,

@@ -18,7 +18,7 @@ export interface DnsRules {
   readonly managesRecord: boolean;
   /** Lowest TTL the provider's free plan accepts. */
   readonly minTtl: number;
-  /** Whether `dns.proxied` means anything here. */
+  /** Whether `dnsProxied` means anything here. */
   readonly proxiable: boolean;
   readonly acme?: AcmeDnsChallenge;
 }
@@ -74,6 +74,6 @@ export function relativeName(fqdn: string, zone: string): string {
   if (name === domain) return "@";
   if (name.endsWith(`.${domain}`)) return name.slice(0, -domain.length - 1);
   throw new Error(
-    `fqdn "${fqdn}" is not inside dns.zone "${zone}": use a name that ends with ".${domain}" or the zone itself`,
+    `fqdn "${fqdn}" is not inside dnsZone "${zone}": use a name that ends with ".${domain}" or the zone itself`,
   );
 }

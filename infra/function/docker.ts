@@ -5,15 +5,14 @@ import { LONG_RUNNING, envList, httpHealthcheck } from "../host/containers.js";
 import { PROXY_HEALTH_PATH, PROXY_PORT } from "./proxy.js";
 import type { FunctionProxy, FunctionProxyArgs } from "./types.js";
 
-/** Stock Node, pinned; the bundle needs nothing else (no node_modules, no image build). */
-export const PROXY_NODE_IMAGE = "node:20.18.0-alpine";
-
 /** The container's name, which is also its host name on the private network. */
 export const PROXY_CONTAINER = "gptsite-proxy";
 
 const BUNDLE_PATH = "/app/index.mjs";
 
 export interface DockerFunctionArgs extends FunctionProxyArgs {
+  /** A Node.js image (node on PATH); the bundle is uploaded into it. */
+  image: string;
   /** The private network NextChat and Nginx reach the proxy on; no port is published. */
   network: pulumi.Input<string>;
 }
@@ -29,7 +28,7 @@ export class DockerFunction extends pulumi.ComponentResource implements Function
 
   constructor(name: string, args: DockerFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("gptsite:function:DockerFunction", name, {}, opts);
-    const image = new docker.RemoteImage(name, { name: PROXY_NODE_IMAGE, keepLocally: true }, { parent: this });
+    const image = new docker.RemoteImage(name, { name: args.image, keepLocally: true }, { parent: this });
     this.container = new docker.Container(
       name,
       {

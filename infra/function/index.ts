@@ -15,6 +15,8 @@ export interface FunctionContext {
   /** The OpenAI-compatible base URL. */
   upstream: string;
   host: DockerHost;
+  /** The Node.js image a proxy run as a container uses. */
+  image: string;
   opts: pulumi.ComponentResourceOptions;
 }
 
@@ -31,7 +33,7 @@ export const functionProviders = {
   docker: (name, context) =>
     new DockerFunction(
       name,
-      { ...proxyArgs(context), network: context.host.networkName },
+      { ...proxyArgs(context), image: context.image, network: context.host.networkName },
       { ...context.opts, providers: [context.host.provider] },
     ),
   // NextChat and Nginx call the upstream itself: only sensible on a host outside mainland China.

@@ -5,9 +5,6 @@ import { NGINX_CERTIFICATE_KEY_PATH, NGINX_CERTIFICATE_PATH } from "../tls/modes
 import type { TlsMaterial } from "../tls/types.js";
 import { LONG_RUNNING } from "./containers.js";
 
-/** The stock Debian image, pinned: it ships ca-certificates, which verifying the function's TLS needs. */
-export const NGINX_IMAGE = "nginx:1.28.0-bookworm";
-
 /** Where the stock image reads the site; the upload replaces its welcome page. */
 export const NGINX_SITE_PATH = "/etc/nginx/conf.d/default.conf";
 
@@ -15,6 +12,8 @@ export const NGINX_SITE_PATH = "/etc/nginx/conf.d/default.conf";
 export const NGINX_TRUSTED_CA = "/etc/ssl/certs/ca-certificates.crt";
 
 export interface NginxSiteArgs {
+  /** An Nginx image laid out like the official one (conf.d included from http, Debian's CA bundle). */
+  image: string;
   /** What renderSite() turns into the config; the TLS paths are filled in here. */
   site: pulumi.Input<Omit<SiteOptions, "tls" | "listen">>;
   /** Certificate and key; absent: plain HTTP. */
@@ -55,7 +54,7 @@ export class NginxSite extends pulumi.ComponentResource {
       ports.push({ internal: 443, external: args.hostPorts.https });
     }
 
-    const image = new docker.RemoteImage(name, { name: NGINX_IMAGE, keepLocally: true }, { parent: this });
+    const image = new docker.RemoteImage(name, { name: args.image, keepLocally: true }, { parent: this });
     this.container = new docker.Container(
       name,
       {

@@ -34,8 +34,8 @@ export const tlsProviders = {
       opts,
     ),
   files: (_name, settings) => ({
-    certificatePem: pulumi.output(required(settings.tls.certificatePem, "tls.certFile's content")),
-    privateKeyPem: required(settings.tls.privateKeyPem, "tls.keyFile's content"),
+    certificatePem: pulumi.output(required(settings.tls.certificatePem, "tlsCertFile's content")),
+    privateKeyPem: required(settings.tls.privateKeyPem, "tlsKeyFile's content"),
   }),
   none: () => undefined,
 } as const satisfies Record<TlsMode, TlsFactory>;

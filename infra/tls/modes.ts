@@ -9,7 +9,7 @@ export interface TlsModeRules {
   readonly encrypts: boolean;
   /** Needs a DNS provider that can answer the ACME DNS-01 challenge. */
   readonly needsDnsChallenge: boolean;
-  /** Reads tls.certFile and tls.keyFile. */
+  /** Reads tlsCertFile and tlsKeyFile. */
   readonly readsFiles: boolean;
 }
 

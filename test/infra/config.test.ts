@@ -21,10 +21,10 @@ function problemsOf(raw: RawConfig, inputs = TEST_INPUTS): readonly string[] {
 
 const publicSite = {
   domain: "chat.example.com",
-  "dns.provider": "cloudflare",
-  "dns.zone": "example.com",
-  "host.ip": "203.0.113.7",
-  "tls.mode": "acme",
+  dnsProvider: "cloudflare",
+  dnsZone: "example.com",
+  hostIp: "203.0.113.7",
+  tlsMode: "acme",
 };
 
 describe("Pulumi.yaml", () => {
@@ -73,13 +73,14 @@ describe("validateConfig", () => {
       dns: { provider: "none", zone: "", ttl: 600, proxied: false },
       host: { docker: "unix:///var/run/docker.sock", ip: "127.0.0.1", httpPort: 80, httpsPort: 443 },
       tls: { mode: "none", email: "", acmeServer: "https://acme-v02.api.letsencrypt.org/directory", acmeCredentials: {} },
-      web: { image: "yidadaa/chatgpt-next-web:v2.16.1", bindAddress: "127.0.0.1", timezone: "Asia/Shanghai", accessCodeCount: 1 },
+      web: { bindAddress: "127.0.0.1", timezone: "Asia/Shanghai", accessCodeCount: 1 },
+      images: { web: "yidadaa/chatgpt-next-web:v2.16.1", nginx: "nginx:1.28.0-bookworm", proxy: "node:20.18.0-alpine" },
       secrets: {},
     } satisfies Settings);
   });
 
   it("takes each cloud's default region, and no region where the proxy is not in a cloud", () => {
-    const region = (provider: string) => validateConfig({ "function.provider": provider }, TEST_INPUTS).function.region;
+    const region = (provider: string) => validateConfig({ functionProvider: provider }, TEST_INPUTS).function.region;
     expect(region("tencent")).toBe("ap-singapore");
     expect(region("aliyun")).toBe("ap-southeast-1");
     expect(region("docker")).toBe("");
@@ -88,16 +89,16 @@ describe("validateConfig", () => {
 
   it("takes the host's IP from an ssh:// address and the ACME credentials from the environment", () => {
     const settings = validateConfig(
-      { ...publicSite, "host.ip": "", "host.docker": "ssh://root@203.0.113.9:2222" },
+      { ...publicSite, hostIp: "", hostDocker: "ssh://root@203.0.113.9:2222" },
       TEST_INPUTS,
     );
     expect(settings.host.ip).toBe("203.0.113.9");
     expect(settings.tls.acmeCredentials).toEqual({ CF_DNS_API_TOKEN: "cf-token-for-tests" });
   });
 
-  it("reads the certificate files of tls.mode files", () => {
+  it("reads the certificate files of tlsMode files", () => {
     const settings = validateConfig(
-      { "tls.mode": "files", "tls.certFile": "certs/fullchain.pem", "tls.keyFile": "certs/privkey.pem" },
+      { tlsMode: "files", tlsCertFile: "certs/fullchain.pem", tlsKeyFile: "certs/privkey.pem" },
       TEST_INPUTS,
     );
     expect(settings.tls.certificatePem).toBe(TEST_CERTIFICATE);
@@ -106,7 +107,7 @@ describe("validateConfig", () => {
 
   it("allows China regions for an upstream that is not OpenAI", () => {
     const settings = validateConfig(
-      { "function.provider": "aliyun", "function.region": "cn-hangzhou", upstream: "https://api.deepseek.com" },
+      { functionProvider: "aliyun", functionRegion: "cn-hangzhou", upstream: "https://api.deepseek.com" },
       TEST_INPUTS,
     );
     expect(settings.function.region).toBe("cn-hangzhou");
@@ -125,132 +126,132 @@ describe("validateConfig", () => {
   const cases: [string, RawConfig, string | string[], ValidationInputsOverride?][] = [
     [
       "an unknown function provider",
-      { "function.provider": "tencnet" },
-      'function.provider: "tencnet" is not a function provider. Allowed values are: tencent, aliyun, docker, none.',
+      { functionProvider: "tencnet" },
+      'functionProvider: "tencnet" is not a function provider. Allowed values are: tencent, aliyun, docker, none.',
     ],
     [
       "an unknown DNS provider",
-      { "dns.provider": "route53" },
-      'dns.provider: "route53" is not a DNS provider. Allowed values are: cloudflare, dnspod, alidns, none.',
+      { dnsProvider: "route53" },
+      'dnsProvider: "route53" is not a DNS provider. Allowed values are: cloudflare, dnspod, alidns, none.',
     ],
     [
       "an unknown TLS mode",
-      { "tls.mode": "self-signed" },
-      'tls.mode: "self-signed" is not a TLS mode. Allowed values are: acme, files, none.',
+      { tlsMode: "self-signed" },
+      'tlsMode: "self-signed" is not a TLS mode. Allowed values are: acme, files, none.',
     ],
     [
       "a DNS provider without a zone",
-      { ...publicSite, "dns.zone": "" },
-      'dns.zone: required with dns.provider "cloudflare": the registered domain that holds "chat.example.com", e.g. pulumi config set dns.zone example.com.',
+      { ...publicSite, dnsZone: "" },
+      'dnsZone: required with dnsProvider "cloudflare": the registered domain that holds "chat.example.com", e.g. pulumi config set dnsZone example.com.',
     ],
     [
       "a zone that does not contain the domain",
-      { ...publicSite, "dns.zone": "example.org" },
-      'dns.zone: "example.org" does not contain domain "chat.example.com". Use domain itself or a parent of it, e.g. example.com.',
+      { ...publicSite, dnsZone: "example.org" },
+      'dnsZone: "example.org" does not contain domain "chat.example.com". Use domain itself or a parent of it, e.g. example.com.',
     ],
     [
       "a mainland China region with OpenAI upstream",
-      { "function.provider": "tencent", "function.region": "ap-guangzhou" },
-      'function.region: "ap-guangzhou" is in mainland China, Hong Kong or Macau, where OpenAI refuses requests ("unsupported_country_region_territory"); the proxy exists to call it from outside. Allowed values are: ap-singapore, ap-tokyo, ap-seoul, ap-bangkok, ap-jakarta, ap-mumbai, na-siliconvalley, na-ashburn, na-toronto, eu-frankfurt, sa-saopaulo.',
+      { functionProvider: "tencent", functionRegion: "ap-guangzhou" },
+      'functionRegion: "ap-guangzhou" is in mainland China, Hong Kong or Macau, where OpenAI refuses requests ("unsupported_country_region_territory"); the proxy exists to call it from outside. Allowed values are: ap-singapore, ap-tokyo, ap-seoul, ap-bangkok, ap-jakarta, ap-mumbai, na-siliconvalley, na-ashburn, na-toronto, eu-frankfurt, sa-saopaulo.',
     ],
     [
       "a Hong Kong region with OpenAI upstream",
-      { "function.provider": "aliyun", "function.region": "cn-hongkong" },
-      'function.region: "cn-hongkong" is in mainland China, Hong Kong or Macau, where OpenAI refuses requests ("unsupported_country_region_territory"); the proxy exists to call it from outside. Allowed values are: ap-southeast-1, ap-southeast-3, ap-southeast-5, ap-southeast-7, ap-northeast-1, ap-northeast-2, ap-south-1, eu-central-1, eu-west-1, us-east-1, us-west-1.',
+      { functionProvider: "aliyun", functionRegion: "cn-hongkong" },
+      'functionRegion: "cn-hongkong" is in mainland China, Hong Kong or Macau, where OpenAI refuses requests ("unsupported_country_region_territory"); the proxy exists to call it from outside. Allowed values are: ap-southeast-1, ap-southeast-3, ap-southeast-5, ap-southeast-7, ap-northeast-1, ap-northeast-2, ap-south-1, eu-central-1, eu-west-1, us-east-1, us-west-1.',
     ],
     [
       "a region the provider does not have",
-      { "function.provider": "aliyun", "function.region": "ap-singapore" },
-      'function.region: "ap-singapore" is not a region of Alibaba Cloud Function Compute 3.0. Allowed values are: ap-southeast-1, ap-southeast-3, ap-southeast-5, ap-southeast-7, ap-northeast-1, ap-northeast-2, ap-south-1, eu-central-1, eu-west-1, us-east-1, us-west-1.',
+      { functionProvider: "aliyun", functionRegion: "ap-singapore" },
+      'functionRegion: "ap-singapore" is not a region of Alibaba Cloud Function Compute 3.0. Allowed values are: ap-southeast-1, ap-southeast-3, ap-southeast-5, ap-southeast-7, ap-northeast-1, ap-northeast-2, ap-south-1, eu-central-1, eu-west-1, us-east-1, us-west-1.',
     ],
     [
       "a server-side key without access codes",
-      { openaiApiKey: "sk-never-shown", "web.accessCodeCount": "0" },
-      "accessCodes: empty while openaiApiKey is set and web.accessCodeCount is 0, so anyone who finds the site spends your key. Set codes (pulumi config set --secret accessCodes code1,code2) or set web.accessCodeCount to 1 or more to generate them.",
+      { openaiApiKey: "sk-never-shown", webAccessCodeCount: "0" },
+      "accessCodes: empty while openaiApiKey is set and webAccessCodeCount is 0, so anyone who finds the site spends your key. Set codes (pulumi config set --secret accessCodes code1,code2) or set webAccessCodeCount to 1 or more to generate them.",
     ],
     [
       "an ssh:// host without a user",
-      { "host.docker": "ssh://203.0.113.7" },
-      'host.docker: "ssh://203.0.113.7" has no user. Use ssh://user@203.0.113.7 (a user allowed to run docker there).',
+      { hostDocker: "ssh://203.0.113.7" },
+      'hostDocker: "ssh://203.0.113.7" has no user. Use ssh://user@203.0.113.7 (a user allowed to run docker there).',
     ],
     [
       "a Docker address of another kind",
-      { "host.docker": "tcp://203.0.113.7:2375" },
-      'host.docker: "tcp://203.0.113.7:2375" is not a Docker address this program supports. Allowed values are: unix:///var/run/docker.sock (this machine), ssh://user@host[:port] (a server).',
+      { hostDocker: "tcp://203.0.113.7:2375" },
+      'hostDocker: "tcp://203.0.113.7:2375" is not a Docker address this program supports. Allowed values are: unix:///var/run/docker.sock (this machine), ssh://user@host[:port] (a server).',
     ],
     [
       "64 MB on Function Compute",
-      { "function.provider": "aliyun", "function.memoryMb": "64" },
-      "function.memoryMb: 64 is not allowed on Alibaba Cloud Function Compute 3.0. Allowed values are: 128 to 32768 in steps of 64 (FC 3.0 has no 64 MB size).",
+      { functionProvider: "aliyun", functionMemoryMb: "64" },
+      "functionMemoryMb: 64 is not allowed on Alibaba Cloud Function Compute 3.0. Allowed values are: 128 to 32768 in steps of 64 (FC 3.0 has no 64 MB size).",
     ],
     [
       "a memory size SCF does not offer",
-      { "function.provider": "tencent", "function.memoryMb": "200" },
-      "function.memoryMb: 200 is not allowed on Tencent Cloud SCF (web function). Allowed values are: 64, or 128 to 3072 in steps of 128.",
+      { functionProvider: "tencent", functionMemoryMb: "200" },
+      "functionMemoryMb: 200 is not allowed on Tencent Cloud SCF (web function). Allowed values are: 64, or 128 to 3072 in steps of 128.",
     ],
     [
       "a timeout above 900 s",
-      { "function.timeoutSec": "1000" },
-      "function.timeoutSec: 1000 is out of range. Allowed values are: 1 to 900 (SCF's ceiling; Nginx waits as long as the function may run).",
+      { functionTimeoutSec: "1000" },
+      "functionTimeoutSec: 1000 is out of range. Allowed values are: 1 to 900 (SCF's ceiling; Nginx waits as long as the function may run).",
     ],
     [
       "a number that is not one",
-      { "function.concurrency": "two" },
-      'function.concurrency: "two" is not a whole number. Allowed values are: 1 or more.',
+      { functionConcurrency: "two" },
+      'functionConcurrency: "two" is not a whole number. Allowed values are: 1 or more.',
     ],
     [
       "plain HTTP for a public domain",
       { domain: "chat.example.com" },
-      'tls.mode: "none" with domain "chat.example.com" sends access codes and the proxy token over plain HTTP. Use tls.mode acme or files, or set tls.allowInsecure true to force it.',
+      'tlsMode: "none" with domain "chat.example.com" sends access codes and the proxy token over plain HTTP. Use tlsMode acme or files, or set tlsAllowInsecure true to force it.',
     ],
     [
       "ACME without a DNS provider",
-      { domain: "chat.example.com", "tls.mode": "acme" },
-      'tls.mode: "acme" proves the domain with a DNS-01 record, and dns.provider is "none". Set dns.provider to one of: cloudflare, dnspod, alidns, or use tls.mode files.',
+      { domain: "chat.example.com", tlsMode: "acme" },
+      'tlsMode: "acme" proves the domain with a DNS-01 record, and dnsProvider is "none". Set dnsProvider to one of: cloudflare, dnspod, alidns, or use tlsMode files.',
     ],
     [
       "ACME without the DNS provider's credentials",
       publicSite,
-      'tls.mode: "acme" with dns.provider "cloudflare" needs CLOUDFLARE_API_TOKEN in the environment (handed to lego as CF_DNS_API_TOKEN for the DNS-01 challenge).',
+      'tlsMode: "acme" with dnsProvider "cloudflare" needs CLOUDFLARE_API_TOKEN in the environment (handed to lego as CF_DNS_API_TOKEN for the DNS-01 challenge).',
       { env: {} },
     ],
     [
       "ACME for localhost",
-      { "tls.mode": "acme" },
+      { tlsMode: "acme" },
       [
-        'tls.mode: "acme" cannot get a public certificate for domain "localhost". Use tls.mode none or files.',
-        'tls.mode: "acme" proves the domain with a DNS-01 record, and dns.provider is "none". Set dns.provider to one of: cloudflare, dnspod, alidns, or use tls.mode files.',
+        'tlsMode: "acme" cannot get a public certificate for domain "localhost". Use tlsMode none or files.',
+        'tlsMode: "acme" proves the domain with a DNS-01 record, and dnsProvider is "none". Set dnsProvider to one of: cloudflare, dnspod, alidns, or use tlsMode files.',
       ],
     ],
     [
       "an unreadable certificate file",
-      { "tls.mode": "files", "tls.certFile": "missing.crt", "tls.keyFile": "certs/privkey.pem" },
-      `tls.certFile: cannot read "missing.crt": ENOENT: no such file or directory, open 'missing.crt'.`,
+      { tlsMode: "files", tlsCertFile: "missing.crt", tlsKeyFile: "certs/privkey.pem" },
+      `tlsCertFile: cannot read "missing.crt": ENOENT: no such file or directory, open 'missing.crt'.`,
     ],
     [
       "a key file that holds no key",
-      { "tls.mode": "files", "tls.certFile": "certs/fullchain.pem", "tls.keyFile": "certs/chain.pem" },
-      'tls.keyFile: "certs/chain.pem" holds no PEM private key (no "-----BEGIN … PRIVATE KEY-----" line).',
+      { tlsMode: "files", tlsCertFile: "certs/fullchain.pem", tlsKeyFile: "certs/chain.pem" },
+      'tlsKeyFile: "certs/chain.pem" holds no PEM private key (no "-----BEGIN … PRIVATE KEY-----" line).',
     ],
     [
       "a DNS provider without the host's IP",
-      { ...publicSite, "host.ip": "" },
-      `host.ip: required with dns.provider "cloudflare" (the A record points at it), and host.docker "unix:///var/run/docker.sock" does not name it. Set it: pulumi config set host.ip <the server's public IPv4>.`,
+      { ...publicSite, hostIp: "" },
+      `hostIp: required with dnsProvider "cloudflare" (the A record points at it), and hostDocker "unix:///var/run/docker.sock" does not name it. Set it: pulumi config set hostIp <the server's public IPv4>.`,
     ],
     [
       "an A record to a private address",
-      { ...publicSite, "host.ip": "192.168.1.20" },
-      'host.ip: "192.168.1.20" is not a public address; the A record must point at the server\'s public IPv4.',
+      { ...publicSite, hostIp: "192.168.1.20" },
+      'hostIp: "192.168.1.20" is not a public address; the A record must point at the server\'s public IPv4.',
     ],
     [
       "a TTL below the provider's floor",
-      { ...publicSite, "dns.provider": "alidns", "dns.ttl": "60" },
-      "dns.ttl: 60 is below what Alibaba Cloud DNS accepts. Allowed values are: 600 to 86400.",
+      { ...publicSite, dnsProvider: "alidns", dnsTtl: "60" },
+      "dnsTtl: 60 is below what Alibaba Cloud DNS accepts. Allowed values are: 600 to 86400.",
     ],
     [
       "proxied with a DNS provider other than Cloudflare",
-      { ...publicSite, "dns.provider": "dnspod", "dns.proxied": "true" },
-      'dns.proxied: true only applies to Cloudflare, and dns.provider is "dnspod". Allowed values are: false.',
+      { ...publicSite, dnsProvider: "dnspod", dnsProxied: "true" },
+      'dnsProxied: true only applies to Cloudflare, and dnsProvider is "dnspod". Allowed values are: false.',
     ],
     [
       "an upstream ending in /v1",
@@ -259,8 +260,28 @@ describe("validateConfig", () => {
     ],
     [
       "an unpinned NextChat image",
-      { "web.image": "yidadaa/chatgpt-next-web:latest" },
-      'web.image: "yidadaa/chatgpt-next-web:latest" is not pinned to a version tag or digest, e.g. yidadaa/chatgpt-next-web:v2.16.1.',
+      { webImage: "yidadaa/chatgpt-next-web:latest" },
+      'webImage: "yidadaa/chatgpt-next-web:latest" is not an image name pinned to a version tag or digest, e.g. yidadaa/chatgpt-next-web:v2.16.1.',
+    ],
+    [
+      "an Nginx image with no tag",
+      { nginxImage: "nginx" },
+      'nginxImage: "nginx" is not an image name pinned to a version tag or digest, e.g. nginx:1.28.0-bookworm.',
+    ],
+    [
+      "a proxy image with an upper-case path",
+      { proxyImage: "Node:20" },
+      'proxyImage: "Node:20" is not an image name pinned to a version tag or digest, e.g. node:20.18.0-alpine.',
+    ],
+    [
+      "a registry mirror given as a URL",
+      { registryMirror: "https://docker.m.daocloud.io" },
+      'registryMirror: "https://docker.m.daocloud.io" is not a registry address. Give host[:port][/path] without a scheme, e.g. registry.example.com:5000 or docker.m.daocloud.io.',
+    ],
+    [
+      "a key in the dotted form of earlier versions",
+      { "function.provider": "tencent" },
+      "function.provider: renamed to functionProvider (the CLI reads dotted keys as paths). Move it: pulumi config rm function.provider && pulumi config set functionProvider <value>.",
     ],
     [
       "a misspelt key",
@@ -272,6 +293,27 @@ describe("validateConfig", () => {
 
   it.each(cases)("refuses %s", (_name, raw, message, override) => {
     expect(problemsOf(raw, { ...TEST_INPUTS, ...override })).toEqual([message].flat());
+  });
+
+  it("pulls Docker Hub names through registryMirror, official images under library/, other registries as given", () => {
+    const images = (raw: RawConfig) => validateConfig(raw, TEST_INPUTS).images;
+    expect(images({ registryMirror: "registry.example.com:5000" })).toEqual({
+      web: "registry.example.com:5000/yidadaa/chatgpt-next-web:v2.16.1",
+      nginx: "registry.example.com:5000/library/nginx:1.28.0-bookworm",
+      proxy: "registry.example.com:5000/library/node:20.18.0-alpine",
+    });
+    expect(
+      images({
+        registryMirror: "harbor.example.com/hub-cache/",
+        webImage: "ghcr.io/chatgptnextweb/chatgpt-next-web:v2.16.1",
+        nginxImage: "localhost:5000/nginx:1.28.0-bookworm",
+        proxyImage: "node@sha256:" + "a".repeat(64),
+      }),
+    ).toEqual({
+      web: "ghcr.io/chatgptnextweb/chatgpt-next-web:v2.16.1",
+      nginx: "localhost:5000/nginx:1.28.0-bookworm",
+      proxy: `harbor.example.com/hub-cache/library/node@sha256:${"a".repeat(64)}`,
+    });
   });
 
   it("never repeats a secret's value in a message", () => {
@@ -289,13 +331,13 @@ describe("validateConfig", () => {
       validateConfig(
         {
           domain: "chat.example.com",
-          "function.provider": "aliyun",
-          "function.memoryMb": "64",
-          "function.timeoutSec": "3600",
-          "dns.provider": "cloudflare",
-          "host.docker": "ssh://203.0.113.7",
+          functionProvider: "aliyun",
+          functionMemoryMb: "64",
+          functionTimeoutSec: "3600",
+          dnsProvider: "cloudflare",
+          hostDocker: "ssh://203.0.113.7",
           openaiApiKey: "sk-test",
-          "web.accessCodeCount": "0",
+          webAccessCodeCount: "0",
         },
         TEST_INPUTS,
       );
@@ -305,12 +347,12 @@ describe("validateConfig", () => {
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
     expect(problems.map((p) => p.slice(0, p.indexOf(":")))).toEqual([
-      "function.memoryMb",
-      "function.timeoutSec",
-      "host.docker",
-      "dns.zone",
-      "host.ip",
-      "tls.mode",
+      "functionMemoryMb",
+      "functionTimeoutSec",
+      "hostDocker",
+      "dnsZone",
+      "hostIp",
+      "tlsMode",
       "accessCodes",
     ]);
     expect((error as ConfigError).message).toBe(
@@ -326,9 +368,9 @@ describe("example stacks", () => {
     const raw = readStackConfig(file);
     expect(problemsOf(raw)).toEqual([]);
     const settings = validateConfig(raw, TEST_INPUTS);
-    expect(settings.function.provider).toBe(raw["function.provider"]);
-    expect(settings.dns.provider).toBe(raw["dns.provider"]);
-    expect(settings.tls.mode).toBe(raw["tls.mode"]);
+    expect(settings.function.provider).toBe(raw["functionProvider"]);
+    expect(settings.dns.provider).toBe(raw["dnsProvider"]);
+    expect(settings.tls.mode).toBe(raw["tlsMode"]);
   });
 
   it("show every function provider, DNS provider and TLS mode at least once", () => {

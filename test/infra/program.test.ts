@@ -63,13 +63,13 @@ interface Combination {
 function configOf(c: Combination): RawConfig {
   const isPublic = c.dns !== "none" || c.tls !== "none";
   return {
-    "function.provider": c.fn,
-    "dns.provider": c.dns,
-    "tls.mode": c.tls,
-    ...(isPublic ? { domain: DOMAIN, "host.docker": `ssh://deploy@${HOST_IP}` } : {}),
-    ...(c.dns !== "none" ? { "dns.zone": "example.com" } : {}),
-    ...(c.tls === "files" ? { "tls.certFile": "certs/fullchain.pem", "tls.keyFile": "certs/privkey.pem" } : {}),
-    ...(c.tls === "none" && isPublic ? { "tls.allowInsecure": "true" } : {}),
+    functionProvider: c.fn,
+    dnsProvider: c.dns,
+    tlsMode: c.tls,
+    ...(isPublic ? { domain: DOMAIN, hostDocker: `ssh://deploy@${HOST_IP}` } : {}),
+    ...(c.dns !== "none" ? { dnsZone: "example.com" } : {}),
+    ...(c.tls === "files" ? { tlsCertFile: "certs/fullchain.pem", tlsKeyFile: "certs/privkey.pem" } : {}),
+    ...(c.tls === "none" && isPublic ? { tlsAllowInsecure: "true" } : {}),
     ...(c.serverKey ? { openaiApiKey: API_KEY } : {}),
   };
 }
@@ -364,10 +364,10 @@ describe("the program under mocks", () => {
     checkSite(await deploy(c), c);
   });
 
-  it("generates as many access codes as web.accessCodeCount asks", async () => {
+  it("generates as many access codes as webAccessCodeCount asks", async () => {
     const mocks = new RecordingMocks();
     await pulumi.runtime.setMocks(mocks, "gptsite", "codes", false);
-    const raw = { openaiApiKey: API_KEY, "web.accessCodeCount": "3" };
+    const raw = { openaiApiKey: API_KEY, webAccessCodeCount: "3" };
     const site = await deploySite(secretSettings(validateConfig(raw, TEST_INPUTS)), async () => artifacts);
     const codes = await settle(site.accessCodes);
     await pulumi.runtime.disconnect();
@@ -395,10 +395,10 @@ describe("the program under mocks", () => {
     expect(mocks.all("random:index/randomPassword:RandomPassword")).toEqual([]);
   });
 
-  it("publishes HTTPS on host.httpsPort and redirects HTTP there, not to the container's 443", async () => {
+  it("publishes HTTPS on hostHttpsPort and redirects HTTP there, not to the container's 443", async () => {
     const mocks = new RecordingMocks();
     await pulumi.runtime.setMocks(mocks, "gptsite", "ports", false);
-    const raw = { ...configOf({ fn: "docker", dns: "cloudflare", tls: "files", serverKey: true }), "host.httpsPort": "8443" };
+    const raw = { ...configOf({ fn: "docker", dns: "cloudflare", tls: "files", serverKey: true }), hostHttpsPort: "8443" };
     const site = await deploySite(secretSettings(validateConfig(raw, TEST_INPUTS)), async () => artifacts);
     const siteUrl = await settle(site.siteUrl);
     await pulumi.runtime.disconnect();

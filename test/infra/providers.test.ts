@@ -58,7 +58,7 @@ describe("relativeName", () => {
     expect(relativeName("example.com", "example.com")).toBe("@");
     expect(relativeName("a.b.example.com.", "Example.com")).toBe("a.b");
     expect(() => relativeName("chat.example.org", "example.com")).toThrow(
-      'fqdn "chat.example.org" is not inside dns.zone "example.com": use a name that ends with ".example.com" or the zone itself',
+      'fqdn "chat.example.org" is not inside dnsZone "example.com": use a name that ends with ".example.com" or the zone itself',
     );
   });
 });

@@ -1,14 +1,14 @@
 // infra/index.ts loaded the way Pulumi's Node.js runtime loads it (fixtures/load-program.mjs: its
 // own ts-node/esm hooks, in a child process), with config as the CLI hands it over: Pulumi.yaml's
-// defaults under the stack file's values. So "passes here" means "loads under `pulumi up`".
+// defaults under the stack file's values (mergedConfig, which the engine suite holds to the real CLI).
+// So "passes here" means "loads under `pulumi up`".
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import YAML from "yaml";
-import { FAKE_CREDENTIALS, ROOT, readStackConfig } from "./stacks.js";
+import { FAKE_CREDENTIALS, ROOT, mergedConfig } from "./stacks.js";
 
 interface Report {
   registered: { type: string; name: string }[];
@@ -17,18 +17,10 @@ interface Report {
   loadMs: number;
 }
 
-const projectDefaults = (): Record<string, string> => {
-  const project = YAML.parse(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
-    config: Record<string, { default: unknown }>;
-  };
-  return Object.fromEntries(Object.entries(project.config).map(([key, spec]) => [`gptsite:${key}`, String(spec.default)]));
-};
-
-/** The config map the CLI would pass for a stack file plus `extra`, and which keys are secret. */
+/** The config map the CLI passes for a stack file plus `extra`, and which keys are secret. */
 function cliConfig(stackFile: string, extra: Record<string, string> = {}, secrets: Record<string, string> = {}) {
-  const stack = Object.fromEntries(Object.entries({ ...readStackConfig(stackFile), ...extra }).map(([k, v]) => [`gptsite:${k}`, v]));
   const secretEntries = Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`gptsite:${k}`, v]));
-  return { config: { ...projectDefaults(), ...stack, ...secretEntries }, secretKeys: Object.keys(secretEntries) };
+  return { config: { ...mergedConfig(stackFile, extra), ...secretEntries }, secretKeys: Object.keys(secretEntries) };
 }
 
 async function load(
@@ -93,16 +85,16 @@ describe("infra/index.ts under Pulumi's ts-node/esm hooks", () => {
   }, 180_000);
 
   it("stops before registering anything when the config is wrong, listing every problem", async () => {
-    const run = cliConfig("Pulumi.dev.yaml", { "function.region": "ap-guangzhou", "host.docker": "ssh://203.0.113.10" });
+    const run = cliConfig("Pulumi.dev.yaml", { functionRegion: "ap-guangzhou", hostDocker: "ssh://203.0.113.10" });
     const report = await load(run);
     expect(report.registered).toEqual([]);
     expect(report.error?.name).toBe("ConfigError");
     expect(report.error?.message.split("\n").map((line) => line.slice(0, line.indexOf(":")))).toEqual([
       "gptsite",
-      "  - function.region",
-      "  - host.docker",
-      "  - host.ip",
-      "  - tls.mode",
+      "  - functionRegion",
+      "  - hostDocker",
+      "  - hostIp",
+      "  - tlsMode",
     ]);
   }, 180_000);
 });

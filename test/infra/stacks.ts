@@ -26,6 +26,20 @@ export function readStackConfig(file: string): RawConfig {
   return raw;
 }
 
+/**
+ * The config the CLI hands the program for a stack file (plus `extra` stack values): each Pulumi.yaml
+ * default under the stack's values, every value a string, keys `gptsite:`-prefixed. A model, for the
+ * fast suite; test/engine/config.test.ts holds it to the real CLI's `pulumi config --json`.
+ */
+export function mergedConfig(stackFile: string, extra: Record<string, string> = {}): Record<string, string> {
+  const project = YAML.parse(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+    config: Record<string, { default: unknown }>;
+  };
+  const defaults = Object.fromEntries(Object.entries(project.config).map(([key, spec]) => [key, String(spec.default)]));
+  const values: Record<string, string | undefined> = { ...defaults, ...readStackConfig(stackFile), ...extra };
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [`gptsite:${key}`, String(value)]));
+}
+
 /** Every credential some provider's ACME challenge reads, with dummy values. */
 export const FAKE_CREDENTIALS = {
   CLOUDFLARE_API_TOKEN: "cf-token-for-tests",

@@ -5,7 +5,7 @@
 //   - a public site without TLS: a public domain, a public IP as domain, or the default `localhost`
 //     domain on a server reached over ssh://, whose ports are open to the Internet;
 //   - an anonymous route to a server-side key: NextChat's chat route without access codes, or
-//     NextChat published past Nginx (web.bindAddress), where its other /api/* routes are not blocked.
+//     NextChat published past Nginx (webBindAddress), where its other /api/* routes are not blocked.
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { buildArtifacts } from "../../function/build.js";
@@ -25,52 +25,52 @@ function problemsOf(raw: RawConfig): readonly string[] {
   }
 }
 
-const SERVER = { "host.docker": "ssh://deploy@203.0.113.7" } as const;
+const SERVER = { hostDocker: "ssh://deploy@203.0.113.7" } as const;
 const KEY = { openaiApiKey: "sk-test-guard" } as const;
 
 describe("a public site without TLS", () => {
   it("is refused for a public IP given as the domain", () => {
     expect(problemsOf({ domain: "203.0.113.7", ...SERVER })).toEqual([
-      'tls.mode: "none" with domain "203.0.113.7" sends access codes and the proxy token over plain HTTP. Use tls.mode acme or files, or set tls.allowInsecure true to force it.',
+      'tlsMode: "none" with domain "203.0.113.7" sends access codes and the proxy token over plain HTTP. Use tlsMode acme or files, or set tlsAllowInsecure true to force it.',
     ]);
   });
 
   it("is refused for the default localhost domain on a server reached over ssh://", () => {
     expect(problemsOf({ ...SERVER })).toEqual([
-      'tls.mode: "none" with host.docker "ssh://deploy@203.0.113.7" serves the site from that server over plain HTTP (port 80), so access codes and the proxy token cross the Internet unencrypted. ' +
-        "Set domain to the site's name with tls.mode acme or files, or set tls.allowInsecure true to force it.",
+      'tlsMode: "none" with hostDocker "ssh://deploy@203.0.113.7" serves the site from that server over plain HTTP (port 80), so access codes and the proxy token cross the Internet unencrypted. ' +
+        "Set domain to the site's name with tlsMode acme or files, or set tlsAllowInsecure true to force it.",
     ]);
-    expect(problemsOf({ "host.docker": "ssh://deploy@chat-box.example.net:2222", "host.httpPort": "8080" })).toEqual([
-      'tls.mode: "none" with host.docker "ssh://deploy@chat-box.example.net:2222" serves the site from that server over plain HTTP (port 8080), so access codes and the proxy token cross the Internet unencrypted. ' +
-        "Set domain to the site's name with tls.mode acme or files, or set tls.allowInsecure true to force it.",
+    expect(problemsOf({ hostDocker: "ssh://deploy@chat-box.example.net:2222", hostHttpPort: "8080" })).toEqual([
+      'tlsMode: "none" with hostDocker "ssh://deploy@chat-box.example.net:2222" serves the site from that server over plain HTTP (port 8080), so access codes and the proxy token cross the Internet unencrypted. ' +
+        "Set domain to the site's name with tlsMode acme or files, or set tlsAllowInsecure true to force it.",
     ]);
   });
 
   it("is allowed on this machine, on a private server, and when forced", () => {
     expect(problemsOf({})).toEqual([]);
-    expect(problemsOf({ "host.docker": "ssh://deploy@192.168.1.20" })).toEqual([]);
-    expect(problemsOf({ ...SERVER, "tls.allowInsecure": "true" })).toEqual([]);
-    expect(problemsOf({ ...SERVER, domain: "chat.example.com", "tls.mode": "files", "tls.certFile": "c.pem", "tls.keyFile": "key.pem" })).toEqual([]);
+    expect(problemsOf({ hostDocker: "ssh://deploy@192.168.1.20" })).toEqual([]);
+    expect(problemsOf({ ...SERVER, tlsAllowInsecure: "true" })).toEqual([]);
+    expect(problemsOf({ ...SERVER, domain: "chat.example.com", tlsMode: "files", tlsCertFile: "c.pem", tlsKeyFile: "key.pem" })).toEqual([]);
   });
 });
 
 describe("an anonymous route to a server-side key", () => {
   it("is refused when the access codes are only separators", () => {
-    expect(problemsOf({ ...KEY, accessCodes: " , ,", "web.accessCodeCount": "0" })).toEqual([
-      "accessCodes: empty while openaiApiKey is set and web.accessCodeCount is 0, so anyone who finds the site spends your key. " +
-        "Set codes (pulumi config set --secret accessCodes code1,code2) or set web.accessCodeCount to 1 or more to generate them.",
+    expect(problemsOf({ ...KEY, accessCodes: " , ,", webAccessCodeCount: "0" })).toEqual([
+      "accessCodes: empty while openaiApiKey is set and webAccessCodeCount is 0, so anyone who finds the site spends your key. " +
+        "Set codes (pulumi config set --secret accessCodes code1,code2) or set webAccessCodeCount to 1 or more to generate them.",
     ]);
   });
 
   it("is refused when NextChat would be published past Nginx while it holds the key", () => {
-    expect(problemsOf({ ...KEY, "web.bindAddress": "0.0.0.0" })).toEqual([
-      'web.bindAddress: "0.0.0.0" publishes NextChat past Nginx while openaiApiKey is set: its other /api/* routes (which Nginx blocks: they relay to a caller-chosen x-base-url) ' +
+    expect(problemsOf({ ...KEY, webBindAddress: "0.0.0.0" })).toEqual([
+      'webBindAddress: "0.0.0.0" publishes NextChat past Nginx while openaiApiKey is set: its other /api/* routes (which Nginx blocks: they relay to a caller-chosen x-base-url) ' +
         "and plain HTTP would be open to whoever reaches the host. Use 127.0.0.1 (the site is still served through Nginx), or unset openaiApiKey.",
     ]);
-    expect(problemsOf({ ...KEY, "web.bindAddress": "10.0.0.5" })).toHaveLength(1);
-    expect(problemsOf({ ...KEY, "web.bindAddress": "127.0.0.1" })).toEqual([]);
+    expect(problemsOf({ ...KEY, webBindAddress: "10.0.0.5" })).toHaveLength(1);
+    expect(problemsOf({ ...KEY, webBindAddress: "127.0.0.1" })).toEqual([]);
     // Without a server key there is nothing of the owner's to reach.
-    expect(problemsOf({ "web.bindAddress": "0.0.0.0" })).toEqual([]);
+    expect(problemsOf({ webBindAddress: "0.0.0.0" })).toEqual([]);
   });
 });
 
@@ -83,7 +83,7 @@ describe("a server-side key without a proxy token", () => {
       const { secretSettings } = await import("../../infra/config.js");
       const { deploySite } = await import("../../infra/site.js");
       const artifacts = await buildArtifacts();
-      const site = await deploySite(secretSettings(validateConfig({ ...KEY, "function.provider": fn, proxyToken: token }, TEST_INPUTS)), async () => artifacts);
+      const site = await deploySite(secretSettings(validateConfig({ ...KEY, functionProvider: fn, proxyToken: token }, TEST_INPUTS)), async () => artifacts);
       const proxyToken = await new Promise((resolve) => site.proxyToken!.apply(resolve));
       await pulumi.runtime.disconnect();
       expect(proxyToken).toBe(generatedValue("credentials-proxy-token"));

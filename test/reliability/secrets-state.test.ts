@@ -46,13 +46,13 @@ const combinations: Combination[] = [
 function stackConfig(c: Combination): RawConfig {
   return {
     domain: "chat.example.com",
-    "host.docker": "ssh://deploy@203.0.113.7",
-    "function.provider": c.fn,
-    "dns.provider": c.dns,
-    ...(c.dns !== "none" ? { "dns.zone": "example.com" } : {}),
-    "tls.mode": c.tls,
-    ...(c.tls === "files" ? { "tls.certFile": "certs/fullchain.pem", "tls.keyFile": "certs/privkey.pem" } : {}),
-    ...(c.tls === "none" ? { "tls.allowInsecure": "true" } : {}),
+    hostDocker: "ssh://deploy@203.0.113.7",
+    functionProvider: c.fn,
+    dnsProvider: c.dns,
+    ...(c.dns !== "none" ? { dnsZone: "example.com" } : {}),
+    tlsMode: c.tls,
+    ...(c.tls === "files" ? { tlsCertFile: "certs/fullchain.pem", tlsKeyFile: "certs/privkey.pem" } : {}),
+    ...(c.tls === "none" ? { tlsAllowInsecure: "true" } : {}),
     ...(c.serverKey ? { openaiApiKey: GIVEN.openaiApiKey, accessCodes: GIVEN.accessCodes } : {}),
     proxyToken: GIVEN.proxyToken,
   };

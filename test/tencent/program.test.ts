@@ -1,4 +1,4 @@
-// The whole program (infra/index.ts) with the example Tencent stack, function.provider tencent and dns.provider
+// The whole program (infra/index.ts) with the example Tencent stack, functionProvider tencent and dnsProvider
 // dnspod, under the program suite's mocks (test/infra/mocks.ts), loaded the way `pulumi up` loads it: what
 // reaches the two Tencent dynamic resources.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

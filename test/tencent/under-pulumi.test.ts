@@ -38,7 +38,7 @@ const fn = new TencentFunction("proxy", {
     UPSTREAM_URL: "https://api.openai.com",
   },
 }, { transformations: [seeOptions] });
-// 0 means no cap, as config's function.maxInstances documents.
+// 0 means no cap, as config's functionMaxInstances documents.
 new TencentFunction("uncapped", {
   region: "ap-singapore", memoryMb: 128, timeoutSec: 60, concurrency: 1, maxInstances: 0,
   artifacts: { bundle: "", bootstrap: "", zip: zip.zip, zipSha256: zip.sha256 }, environment: {},
@@ -80,7 +80,7 @@ beforeAll(async () => {
   dnspod = report.registered.find((r) => r.type === "pulumi-nodejs:dynamic/tencent:DnspodARecord")!;
 }, 120_000);
 
-describe("function.provider tencent", () => {
+describe("functionProvider tencent", () => {
   it("registers the two components and their dynamic resources", () => {
     expect(report.registered.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
       "gptsite:dns:DnsPodRecord site",
@@ -132,7 +132,7 @@ describe("function.provider tencent", () => {
   });
 });
 
-describe("dns.provider dnspod", () => {
+describe("dnsProvider dnspod", () => {
   it("registers an A record for the site name on the default line", () => {
     const { __provider: _provider, ...inputs } = dnspod.inputs;
     expect(inputs).toEqual({

@@ -6,7 +6,7 @@ import { apiAuthorization, chatHop, fail, join, ok, skip, type Hop } from "./hop
 
 export const functionHop: Hop = async (ctx) => {
   const url = ctx.target.functionUrl;
-  if (!url) return skip("no functionUrl (a stack with function.provider none has no proxy)");
+  if (!url) return skip("no functionUrl (a stack with functionProvider none has no proxy)");
   if (isDockerAlias(url)) return skip(`functionUrl ${url} is a name on the host's Docker network; the nginx hop reaches it`);
 
   const health = await open(join(url, "/healthz"), { signal: ctx.step() });

@@ -1,0 +1,77 @@
+// The real Pulumi CLI, run as a user runs it from the project's root, with a file backend of its own.
+// The stack's settings file lives in a temp folder (--config-file), so a run never writes to the tree.
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A throwaway backend and stack: every command runs with `--stack` and `--config-file` set. */
+export class PulumiStack {
+  readonly dir = mkdtempSync(path.join(tmpdir(), "gptsite-engine-"));
+  readonly configFile: string;
+  readonly env: NodeJS.ProcessEnv;
+
+  constructor(
+    readonly name: string,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.configFile = path.join(this.dir, `Pulumi.${name}.yaml`);
+    mkdirSync(path.join(this.dir, "state"));
+    this.env = {
+      ...env,
+      // PULUMI_BACKEND_URL wins over `pulumi login`, so the user's own login is never touched.
+      PULUMI_BACKEND_URL: `file://${this.dir}/state`,
+      PULUMI_CONFIG_PASSPHRASE: env.PULUMI_CONFIG_PASSPHRASE ?? "gptsite-engine-suite",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+    };
+  }
+
+  /** `pulumi ARGS --stack NAME --config-file F` (for commands that take them), never throwing. */
+  run(args: readonly string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; stackArgs?: boolean } = {}): Promise<CliResult> {
+    const stackArgs = options.stackArgs === false ? [] : ["--stack", this.name, "--config-file", this.configFile];
+    return new Promise((resolve) => {
+      execFile(
+        "pulumi",
+        [...args, ...stackArgs, "--non-interactive", "--color", "never"],
+        { cwd: ROOT, env: { ...this.env, ...options.env }, timeout: options.timeoutMs ?? 600_000, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
+    });
+  }
+
+  /** Like run, but a non-zero exit throws with everything the CLI said. */
+  async ok(args: readonly string[], options: Parameters<PulumiStack["run"]>[1] = {}): Promise<CliResult> {
+    const result = await this.run(args, options);
+    if (result.code !== 0) {
+      throw new Error(`pulumi ${args.join(" ")} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
+    }
+    return result;
+  }
+
+  async init(): Promise<this> {
+    await this.ok(["stack", "init", this.name], { stackArgs: false });
+    return this;
+  }
+
+  /** The config the CLI hands the program: Pulumi.yaml's defaults merged under the stack's values. */
+  async config(): Promise<Record<string, { value?: string; secret: boolean }>> {
+    const { stdout } = await this.ok(["config", "--json", "--show-secrets"]);
+    return JSON.parse(stdout) as Record<string, { value?: string; secret: boolean }>;
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
