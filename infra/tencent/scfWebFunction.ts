@@ -314,7 +314,9 @@ async function createOrAdopt(
   } catch (err) {
     if (!nameTakenCodes.includes(errorCode(err) ?? "")) throw err;
   }
-  const leftover = await unlessNotFound(waitUntilSettled(api, fn, wait, (live) => refuseUnlessOwned(live, fn, inputs.owner)));
+  const leftover = await unlessNotFound(
+    waitUntilSettled(api, fn, wait, (live) => refuseUnlessOwned(live, fn, inputs.owner)),
+  );
   if (leftover && !leftover.Status?.endsWith("Failed")) {
     await applyCode(api, fn, zipFile, wait);
     await applyConfiguration(api, fn, inputs, wait);
