@@ -50,12 +50,25 @@ export async function startProviderHost(env: Record<string, string>): Promise<Pr
   const [port] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
   const client = new ResourceProviderClient(`127.0.0.1:${port.trim()}`, grpc.credentials.createInsecure());
 
+  type Unary = (request: unknown, done: (err: grpcTypes.ServiceError | null, response: unknown) => void) => void;
   const call = <Response>(method: string, request: unknown) =>
     new Promise<Response>((resolve, reject) => {
-      const rpc = (client as unknown as Record<string, Function>)[method]!.bind(client);
-      rpc(request, (err: grpcTypes.ServiceError | null, response: Response) => (err ? reject(err) : resolve(response)));
+      const rpc = (client as unknown as Record<string, Unary>)[method]!.bind(client);
+      rpc(request, (err, response) => (err ? reject(err) : resolve(response as Response)));
     });
   const struct = (value: Props) => Struct.fromJavaScript(value) as never;
+  /** Diff and Update carry the same fields: the resource, its stored outputs, the new and the old inputs. */
+  const change = <R extends providerPb.DiffRequest | providerPb.UpdateRequest>(
+    request: R,
+    id: string,
+    urn: string,
+    olds: Props,
+    news: Props,
+    oldInputs: Props,
+  ): R => {
+    request.setId(id).setUrn(urn).setOlds(struct(olds)).setNews(struct(news)).setOldInputs(struct(oldInputs));
+    return request;
+  };
 
   const configure = new pb.ConfigureRequest();
   configure.setArgs(struct({}));
@@ -90,23 +103,13 @@ export async function startProviderHost(env: Record<string, string>): Promise<Pr
       return { id: response.getId(), properties: (response.getProperties() as unknown as ProtoStruct).toJavaScript() };
     },
     async diff(id, urn, olds, news, oldInputs) {
-      const request = new pb.DiffRequest();
-      request.setId(id);
-      request.setUrn(urn);
-      request.setOlds(struct(olds));
-      request.setNews(struct(news));
-      request.setOldInputs(struct(oldInputs));
+      const request = change(new pb.DiffRequest(), id, urn, olds, news, oldInputs);
       const response = await call<providerPb.DiffResponse>("diff", request);
       const changes = { [pb.DiffResponse.DiffChanges.DIFF_NONE]: "none", [pb.DiffResponse.DiffChanges.DIFF_SOME]: "some" } as const;
       return { changes: changes[response.getChanges() as 1 | 2] ?? "unknown", replaces: response.getReplacesList() };
     },
     async update(id, urn, olds, news, oldInputs) {
-      const request = new pb.UpdateRequest();
-      request.setId(id);
-      request.setUrn(urn);
-      request.setOlds(struct(olds));
-      request.setNews(struct(news));
-      request.setOldInputs(struct(oldInputs));
+      const request = change(new pb.UpdateRequest(), id, urn, olds, news, oldInputs);
       const response = await call<providerPb.UpdateResponse>("update", request);
       return (response.getProperties() as unknown as ProtoStruct).toJavaScript();
     },
