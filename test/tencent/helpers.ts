@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { afterEach, beforeEach } from "vitest";
 import yazl from "yazl";
 import { scfRuntime, stageZip, type ScfWebFunctionInputs } from "../../infra/tencent/index.js";
-import { startTencentApi, type TencentApiDouble, type TencentApiOptions, type TencentCredentials } from "../fixtures/tencent-api.js";
+import { startTencentApi, type TencentApiDouble, type TencentCredentials } from "../fixtures/tencent-api.js";
 
 export const testCredentials: TencentCredentials = {
   secretId: "AKIDgptsiteTESTsecretIdDoNotUse0001",
@@ -78,12 +78,12 @@ export const testOwner = "5ca1ab1e0ddba11a";
  * For an SCF suite: a fresh API double, the providers' environment pointed at it and a zip directory for each
  * test, and the inputs of the function `gptsite-dev-proxy` in ap-singapore/default.
  */
-export function useScfDouble(options: Partial<TencentApiOptions> = {}) {
+export function useScfDouble() {
   let api: TencentApiDouble | undefined;
   let zips: ReturnType<typeof zipDirectory> | undefined;
   let restore = () => {};
   beforeEach(async () => {
-    api = await startTencentApi({ credentials: testCredentials, ...options });
+    api = await startTencentApi({ credentials: testCredentials });
     restore = useTencentEnvironment(api);
     zips = zipDirectory();
   });
