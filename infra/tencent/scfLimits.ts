@@ -23,12 +23,13 @@ const descriptionCharacters = {
   CreateFunction: /^[A-Za-z0-9 ,.\n\p{Script=Han}]*$/u,
   UpdateFunctionConfiguration: /^[A-Za-z0-9 ,.\p{Script=Han}]*$/u,
 } as const;
-export const scfMaxDescriptionLength = 1000;
+const maxDescriptionLength = 1000;
 
 /** Why SCF refuses `description` in `action`, or undefined when it accepts it. */
 export function scfDescriptionProblem(description: string, action: keyof typeof descriptionCharacters): string | undefined {
-  if ([...description].length > scfMaxDescriptionLength) {
-    return `Description is ${[...description].length} characters long: ${action} takes at most ${scfMaxDescriptionLength}`;
+  const length = [...description].length;
+  if (length > maxDescriptionLength) {
+    return `Description is ${length} characters long: ${action} takes at most ${maxDescriptionLength}`;
   }
   if (!descriptionCharacters[action].test(description)) {
     const allowed = action === "CreateFunction" ? "spaces, commas, newlines" : "spaces, commas";
