@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { ScfWebFunction, scfArgProblems, stageZip } from "../tencent/index.js";
 import { cloudFunctionName } from "./naming.js";
 import type { FunctionProxy, FunctionProxyArgs } from "./types.js";
@@ -7,7 +8,8 @@ import type { FunctionProxy, FunctionProxyArgs } from "./types.js";
  * The function proxy as a Tencent Cloud SCF web function with a public function URL (design §4 "Tencent"),
  * named `<project>-<stack>-<name>` (made a valid SCF name) in the `default` namespace, which every account has.
  * `maxInstances` becomes SCF reserved concurrency of maxInstances × memoryMb MB: each open SSE stream holds one
- * instance, so the cap bounds both parallel chats and the bill.
+ * instance, so the cap bounds both parallel chats and the bill. A random owner id, created first and kept in this
+ * stack's state, tags the function, so that a later run adopts only a function this stack made.
  */
 export class TencentFunction extends pulumi.ComponentResource implements FunctionProxy {
   readonly url: pulumi.Output<string>;
@@ -24,6 +26,7 @@ export class TencentFunction extends pulumi.ComponentResource implements Functio
       throw new pulumi.ResourceError(`Tencent SCF: ${problems.map((p) => p.reason).join("; ")}`, this);
     }
 
+    const owner = new random.RandomId(`${name}-owner`, { byteLength: 8 }, { parent: this });
     const fn = new ScfWebFunction(
       name,
       {
@@ -37,6 +40,7 @@ export class TencentFunction extends pulumi.ComponentResource implements Functio
         environment: args.environment,
         zipPath: stageZip(args.artifacts.zip, args.artifacts.zipSha256),
         zipSha256: args.artifacts.zipSha256,
+        owner: owner.hex,
       },
       { parent: this },
     );

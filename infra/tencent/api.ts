@@ -20,6 +20,7 @@ export interface ScfActions {
   UpdateFunctionConfiguration: [Scf.UpdateFunctionConfigurationRequest, Scf.UpdateFunctionConfigurationResponse];
   DeleteFunction: [Scf.DeleteFunctionRequest, Scf.DeleteFunctionResponse];
   CreateTrigger: [Scf.CreateTriggerRequest, Scf.CreateTriggerResponse];
+  DeleteTrigger: [Scf.DeleteTriggerRequest, Scf.DeleteTriggerResponse];
   PutReservedConcurrencyConfig: [Scf.PutReservedConcurrencyConfigRequest, Scf.PutReservedConcurrencyConfigResponse];
   DeleteReservedConcurrencyConfig: [
     Scf.DeleteReservedConcurrencyConfigRequest,
@@ -88,26 +89,41 @@ interface TencentEnvironment {
   apiBase?: string;
 }
 
+/** What a provider method is about to do, so that a missing key names the resource it blocks. */
+export interface TencentPurpose {
+  action: "create" | "read" | "update" | "delete";
+  /** The resource in words, with where it lives: `SCF function "x" in ap-singapore/default`. */
+  resource: string;
+  /** The config key whose change away from Tencent deletes this resource: `functionProvider`. */
+  providerKey: string;
+}
+
 /**
  * Reads credentials and the endpoint override from the environment.
  *
  * This is the one deliberate exception to "process.env only in infra/config.ts": a dynamic provider runs in the
  * engine's plugin process, and anything the program hands it becomes a resource input stored in state. Reading
  * the keys here, at call time, keeps them out of state, as the Terraform provider does with the same variables.
+ * The price: deleting a Tencent resource (pulumi destroy, or a provider switched away from Tencent) needs the keys
+ * as much as creating it did, which the error says.
  */
-export function tencentEnvironment(): TencentEnvironment {
+export function tencentEnvironment(purpose: TencentPurpose): TencentEnvironment {
   const env = process.env;
   const secretId = env["TENCENTCLOUD_SECRET_ID"];
   const secretKey = env["TENCENTCLOUD_SECRET_KEY"];
-  const missing = [
-    ...(secretId ? [] : ["TENCENTCLOUD_SECRET_ID"]),
-    ...(secretKey ? [] : ["TENCENTCLOUD_SECRET_KEY"]),
-  ];
   if (!secretId || !secretKey) {
+    const missing = [
+      ...(secretId ? [] : ["TENCENTCLOUD_SECRET_ID"]),
+      ...(secretKey ? [] : ["TENCENTCLOUD_SECRET_KEY"]),
+    ];
+    const deleting = purpose.action === "delete";
+    const alsoDeleting = `, also to delete what the stack made there (pulumi destroy, or ${purpose.providerKey} switched away from Tencent)`;
     throw new Error(
-      `${missing.join(" and ")} not set: export the API key pair of a Tencent Cloud sub-account ` +
-        `(https://console.cloud.tencent.com/cam/capi) in the shell that runs pulumi, ` +
-        `plus TENCENTCLOUD_SESSION_TOKEN for temporary keys`,
+      `Cannot ${purpose.action} ${purpose.resource}: ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} ` +
+        `not set. Pulumi reaches Tencent Cloud with TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY from its ` +
+        `environment${deleting ? alsoDeleting : ""}: export both in the shell that runs pulumi (the API key pair ` +
+        `of a Tencent Cloud sub-account, https://console.cloud.tencent.com/cam/capi, plus ` +
+        `TENCENTCLOUD_SESSION_TOKEN for temporary keys), then run pulumi ${deleting ? "up or pulumi destroy" : "up"} again`,
     );
   }
   const token = env["TENCENTCLOUD_SESSION_TOKEN"] || undefined;
@@ -122,19 +138,19 @@ export function tencentEnvironment(): TencentEnvironment {
  * tunnelled through that proxy: the SDK's `proxy` option wraps every request in an https-proxy-agent
  * (tencentcloud-sdk-nodejs-common, http/fetch.js), i.e. `CONNECT scf.tencentcloudapi.com:80` then plain HTTP.
  */
-export function scfApi(region: string): TencentCall<ScfActions> {
+export function scfApi(region: string, purpose: TencentPurpose): TencentCall<ScfActions> {
   const sdk = require("tencentcloud-sdk-nodejs-scf") as typeof import("tencentcloud-sdk-nodejs-scf");
-  return caller<ScfActions>("scf", new sdk.scf.v20180416.Client(clientConfig(region)));
+  return caller<ScfActions>("scf", new sdk.scf.v20180416.Client(clientConfig(region, purpose)));
 }
 
 /** A caller for DNSPod (a global service: no region). */
-export function dnspodApi(): TencentCall<DnspodActions> {
+export function dnspodApi(purpose: TencentPurpose): TencentCall<DnspodActions> {
   const sdk = require("tencentcloud-sdk-nodejs-dnspod") as typeof import("tencentcloud-sdk-nodejs-dnspod");
-  return caller<DnspodActions>("dnspod", new sdk.dnspod.v20210323.Client(clientConfig(undefined)));
+  return caller<DnspodActions>("dnspod", new sdk.dnspod.v20210323.Client(clientConfig(undefined, purpose)));
 }
 
-function clientConfig(region: string | undefined) {
-  const { credential, apiBase } = tencentEnvironment();
+function clientConfig(region: string | undefined, purpose: TencentPurpose) {
+  const { credential, apiBase } = tencentEnvironment(purpose);
   return {
     credential,
     ...(region ? { region } : {}),

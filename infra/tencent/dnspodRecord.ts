@@ -20,6 +20,7 @@ import {
   unlessNotFound,
   type DnspodActions,
   type TencentCall,
+  type TencentPurpose,
 } from "./api.js";
 
 /** DNSPod's default line ("默认"): the answer for resolvers no other line matches. */
@@ -83,7 +84,7 @@ export function dnspodARecordProvider(): pulumi.dynamic.ResourceProvider<DnspodA
     },
 
     async create(inputs) {
-      const api = dnspodApi();
+      const api = dnspodApi(purpose("create", inputs));
       const existing = await findARecords(api, inputs);
       if (existing.length > 1) {
         throw new Error(
@@ -116,7 +117,9 @@ export function dnspodARecordProvider(): pulumi.dynamic.ResourceProvider<DnspodA
 
     async read(id, props) {
       if (!props) return {};
-      const record = (await findARecords(dnspodApi(), props)).find((r) => r.RecordId === props.recordId);
+      const record = (await findARecords(dnspodApi(purpose("read", props)), props)).find(
+        (r) => r.RecordId === props.recordId,
+      );
       if (!record) return {};
       return {
         id,
@@ -130,12 +133,13 @@ export function dnspodARecordProvider(): pulumi.dynamic.ResourceProvider<DnspodA
     },
 
     async update(_id, olds, news) {
-      await modify(dnspodApi(), news, olds.recordId);
+      await modify(dnspodApi(purpose("update", news)), news, olds.recordId);
       return { outs: { ...news, recordId: olds.recordId } };
     },
 
     async delete(_id, props) {
-      await unlessNotFound(dnspodApi()("DeleteRecord", { Domain: props.zone, RecordId: props.recordId }), isGone);
+      const api = dnspodApi(purpose("delete", props));
+      await unlessNotFound(api("DeleteRecord", { Domain: props.zone, RecordId: props.recordId }), isGone);
     },
   };
 }
@@ -207,6 +211,10 @@ async function modify(api: TencentCall<DnspodActions>, inputs: DnspodARecordInpu
 
 function isGone(err: unknown): boolean {
   return isNotFound(err) || errorCode(err) === "InvalidParameter.RecordIdInvalid";
+}
+
+function purpose(action: TencentPurpose["action"], where: Pick<DnspodARecordInputs, "zone" | "subDomain">): TencentPurpose {
+  return { action, resource: `the A record of ${describe(where)}`, providerKey: "dnsProvider" };
 }
 
 function describe(where: Pick<DnspodARecordInputs, "zone" | "subDomain">): string {

@@ -1,8 +1,8 @@
 /**
  * What SCF accepts for a web function, from the API's own documentation (scf_models.d.ts, CreateFunctionRequest):
- * MemorySize 64 or 128–3072 in steps of 128, Timeout 1–900 s, MaxConcurrency 1–100, and the function-name rule.
- * Pure, so the component can refuse bad values before any resource exists and the provider's `check` can say
- * the same thing in the engine.
+ * MemorySize 64 or 128–3072 in steps of 128, Timeout 1–900 s, MaxConcurrency 1–100, the function-name and the
+ * description rules. Pure, so the component can refuse bad values before any resource exists, the provider's
+ * `check` can say the same thing in the engine, and the tests' API double refuses what SCF refuses.
  */
 
 export const scfMemorySizes: readonly number[] = [64, ...Array.from({ length: 24 }, (_, i) => (i + 1) * 128)];
@@ -12,6 +12,31 @@ export const scfMaxConcurrency = 100;
 export const scfFunctionNamePattern = /^[A-Za-z][A-Za-z0-9_-]{0,58}[A-Za-z0-9]$/;
 /** Namespaces: letters, digits, `-` and `_`, up to 30 characters. */
 export const scfNamespacePattern = /^[A-Za-z0-9_-]{1,30}$/;
+
+/**
+ * Description: "最大支持 1000 个英文字母、数字、空格、逗号、换行符和英文句号，支持中文" (CreateFunctionRequest) — up
+ * to 1000 letters, digits, spaces, commas, newlines, periods and Chinese characters; UpdateFunctionConfiguration's
+ * text leaves out newlines. Anything else (parentheses, hyphens, colons…) is InvalidParameterValue.Description.
+ * "Chinese" is read as Han characters; commas and periods as the ASCII ones.
+ */
+const descriptionCharacters = {
+  CreateFunction: /^[A-Za-z0-9 ,.\n\p{Script=Han}]*$/u,
+  UpdateFunctionConfiguration: /^[A-Za-z0-9 ,.\p{Script=Han}]*$/u,
+} as const;
+const maxDescriptionLength = 1000;
+
+/** Why SCF refuses `description` in `action`, or undefined when it accepts it. */
+export function scfDescriptionProblem(description: string, action: keyof typeof descriptionCharacters): string | undefined {
+  const length = [...description].length;
+  if (length > maxDescriptionLength) {
+    return `Description is ${length} characters long: ${action} takes at most ${maxDescriptionLength}`;
+  }
+  if (!descriptionCharacters[action].test(description)) {
+    const allowed = action === "CreateFunction" ? "spaces, commas, newlines" : "spaces, commas";
+    return `Description ${JSON.stringify(description)} has characters ${action} refuses: only letters, digits, ${allowed}, periods and Chinese characters`;
+  }
+  return undefined;
+}
 
 export interface ScfSizing {
   functionName: string;

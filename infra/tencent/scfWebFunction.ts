@@ -3,18 +3,21 @@
  * on npm). Each method and the Tencent Cloud API actions (SCF 2018-04-16) it calls:
  *
  *   check   none: validates name, namespace and sizing (scfLimits.ts)
- *   diff    none: replace on functionName, namespace, region, type or runtime; update in place otherwise; the code
- *           is compared by its SHA-256, never by its bytes
- *   create  CreateFunction, GetFunction until Active, PutReservedConcurrencyConfig (with maxInstances),
- *           CreateTrigger (type http, AuthType NONE, extranet), GetFunction until the URL shows in the trigger;
- *           on ResourceInUse.Function, adopt the leftover (createOrAdopt); on failure, DeleteFunction
- *   read    GetFunction, GetReservedConcurrencyConfig
+ *   diff    none: replace on functionName, namespace, region, type or runtime; update in place otherwise, also when
+ *           the function URL is gone (read found no usable trigger); the code is compared by its SHA-256
+ *   create  CreateFunction (tagged gptsite-owner = owner), GetFunction until Active, PutReservedConcurrencyConfig
+ *           (with maxInstances), CreateTrigger (type http, AuthType NONE, extranet), GetFunction until the URL
+ *           shows in the trigger; when the name is taken (ResourceInUse.Function or .FunctionName), adopt the
+ *           leftover if its owner tag is ours, refuse otherwise (createOrAdopt); on failure, DeleteFunction
+ *   read    GetFunction, GetReservedConcurrencyConfig: what is live, the URL only while its trigger is usable
  *   update  UpdateFunctionCode and/or UpdateFunctionConfiguration, each followed by GetFunction until Active;
- *           Put/DeleteReservedConcurrencyConfig when the instance cap or the memory changes
+ *           Put/DeleteReservedConcurrencyConfig when the instance cap or the memory changes; without a URL,
+ *           DeleteTrigger (if a disabled or private one is left) and CreateTrigger as in create
  *   delete  DeleteFunction, then GetFunction until ResourceNotFound.Function (not found at any point means done)
  *
  * The zip is read from `zipPath` at create/update time and checked against `zipSha256`, so state holds the path
- * and the hash rather than the bytes. The environment holds secrets: it is an additional secret output.
+ * and the hash rather than the bytes. The environment holds secrets: it is an additional secret output. `owner` is
+ * set as a tag at creation only (SCF has no action that changes a function's tags), so diff ignores it.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type {
@@ -30,14 +33,19 @@ import {
   unlessNotFound,
   type ScfActions,
   type TencentCall,
+  type TencentPurpose,
   type WaitOptions,
 } from "./api.js";
-import { reservedConcurrencyMem, scfArgProblems } from "./scfLimits.js";
+import { reservedConcurrencyMem, scfArgProblems, type ScfSizing } from "./scfLimits.js";
 
 /** SCF's Node.js 18 runtime: the proxy bundle targets Node 18 and its bootstrap runs /var/lang/node18/bin/node. */
 export const scfRuntime = "Nodejs18.15";
 /** Name of the function-URL trigger this provider creates. */
 export const scfUrlTriggerName = "gptsite-url";
+/** The tag that marks a function as this stack's: only a function carrying the stack's owner id is adopted. */
+export const scfOwnerTagKey = "gptsite-owner";
+/** Within SCF's description rule (scfDescriptionProblem): letters, digits, spaces, commas and periods only. */
+export const scfDescription = "gptsite OpenAI proxy, managed by Pulumi";
 /** A web function usually becomes Active within a minute or two; ten is the give-up point. */
 export const scfWaitDefaults: WaitOptions = { waitTimeoutMs: 10 * 60_000, pollIntervalMs: 3_000 };
 
@@ -62,6 +70,11 @@ export interface ScfWebFunctionArgs {
   zipPath: pulumi.Input<string>;
   /** Hex SHA-256 of that zip: what diff compares. */
   zipSha256: pulumi.Input<string>;
+  /**
+   * This stack's id (a RandomId kept in state), tagged on the function at creation: a function of the same name
+   * left by an interrupted run carries it and is adopted; one without it belongs to someone else and is refused.
+   */
+  owner: pulumi.Input<string>;
 }
 
 /** The inputs as the provider receives them. */
@@ -78,19 +91,24 @@ export interface ScfWebFunctionInputs {
   environment: Record<string, string>;
   zipPath: string;
   zipSha256: string;
+  owner: string;
 }
 
 /** The state the provider returns: the inputs plus what SCF assigned. */
 export interface ScfWebFunctionOutputs extends ScfWebFunctionInputs {
   functionId: string;
   triggerName: string;
-  /** Public function URL, `https://<appid>-<id>.<region>.tencentscf.com`, without a trailing slash. */
+  /**
+   * Public function URL, `https://<appid>-<id>.<region>.tencentscf.com`, without a trailing slash; empty after a
+   * refresh found the trigger deleted or unusable, which makes diff ask for an update that recreates it.
+   */
   url: string;
 }
 
 /** Inputs whose change needs a new function; the rest are updated in place. */
 const replaceKeys = ["functionName", "namespace", "region", "type", "runtime"] as const;
 const configKeys = ["memoryMb", "timeoutSec", "concurrency", "environment"] as const;
+const sizingKeys = ["functionName", "namespace", "memoryMb", "timeoutSec", "concurrency", "maxInstances"] as const;
 
 /** The provider, with its wait bounds (tests shorten them). */
 export function scfWebFunctionProvider(
@@ -98,7 +116,8 @@ export function scfWebFunctionProvider(
 ): pulumi.dynamic.ResourceProvider<ScfWebFunctionInputs, ScfWebFunctionOutputs> {
   return {
     async check(_olds, news) {
-      const problems = Object.values(news).some(isUnknownInput) ? [] : scfArgProblems(news);
+      const sizing: ScfSizing = news;
+      const problems = sizingKeys.some((key) => isUnknownInput(sizing[key])) ? [] : scfArgProblems(sizing);
       return { inputs: news, failures: problems.map(({ property, reason }) => ({ property, reason })) };
     },
 
@@ -107,8 +126,10 @@ export function scfWebFunctionProvider(
       const updates = [...configKeys, "zipSha256" as const, "maxInstances" as const].filter(
         (key) => !sameValue(olds[key], news[key]),
       );
+      // A refresh that found no usable URL left olds.url empty: update puts the trigger back.
+      const urlGone = !olds.url;
       return {
-        changes: replaces.length + updates.length > 0,
+        changes: replaces.length + updates.length > 0 || urlGone,
         replaces,
         // Create-before-delete keeps the old URL serving until the new one exists. That needs the new function in
         // another slot (region, namespace or name differs); only a type/runtime change in place must delete first.
@@ -117,14 +138,14 @@ export function scfWebFunctionProvider(
     },
 
     async create(inputs) {
-      const api = scfApi(inputs.region);
       const fn = functionRef(inputs);
+      const api = scfApi(inputs.region, fn.purpose("create"));
       const zipFile = readZip(inputs.zipPath, inputs.zipSha256).toString("base64");
       const created = await createOrAdopt(api, fn, inputs, zipFile, wait);
       try {
         const live = await waitForActive(api, fn, wait, created ? "CreateFunction" : "adopting it");
         await applyReservedConcurrency(api, fn, undefined, inputs.maxInstances, inputs.memoryMb);
-        const url = await ensureUrlTrigger(api, fn, wait);
+        const url = await ensureUrlTrigger(api, fn, wait, live);
         return {
           id: fn.id,
           outs: { ...inputs, functionId: live.FunctionId ?? "", triggerName: scfUrlTriggerName, url },
@@ -137,8 +158,8 @@ export function scfWebFunctionProvider(
 
     async read(id, props) {
       if (!props) return {};
-      const api = scfApi(props.region);
       const fn = functionRef(props);
+      const api = scfApi(props.region, fn.purpose("read"));
       const live = await unlessNotFound(api("GetFunction", fn.key));
       if (!live) return {};
       const reserved = await api("GetReservedConcurrencyConfig", fn.key);
@@ -155,29 +176,33 @@ export function scfWebFunctionProvider(
           concurrency: live.InstanceConcurrencyConfig?.MaxConcurrency ?? props.concurrency,
           environment: fromVariables(live.Environment?.Variables),
           functionId: live.FunctionId ?? props.functionId,
-          url: extranetUrl(live, props.triggerName) ?? props.url,
+          url: usableUrl(live, props.triggerName) ?? "",
         },
       };
     },
 
     async update(_id, olds, news) {
-      const api = scfApi(news.region);
       const fn = functionRef(news);
+      const api = scfApi(news.region, fn.purpose("update"));
       const codeChanged = olds.zipSha256 !== news.zipSha256;
       const configChanged = configKeys.some((key) => !sameValue(olds[key], news[key]));
-      // Each apply* ends by waiting for Active, so one wait up front covers both calls.
-      if (codeChanged || configChanged) await waitForActive(api, fn, wait, "the last change");
+      const urlGone = !olds.url;
+      // Each apply* ends by waiting for Active, so one wait up front covers all calls.
+      const live =
+        codeChanged || configChanged || urlGone ? await waitForActive(api, fn, wait, "the last change") : undefined;
       if (codeChanged) await applyCode(api, fn, readZip(news.zipPath, news.zipSha256).toString("base64"), wait);
       if (configChanged) await applyConfiguration(api, fn, news, wait);
       if (olds.maxInstances !== news.maxInstances || olds.memoryMb !== news.memoryMb) {
         await applyReservedConcurrency(api, fn, olds.maxInstances, news.maxInstances, news.memoryMb);
       }
-      return { outs: { ...news, functionId: olds.functionId, triggerName: olds.triggerName, url: olds.url } };
+      // Code and configuration updates leave triggers as they were: `live` still shows them.
+      const url = live && urlGone ? await ensureUrlTrigger(api, fn, wait, live) : olds.url;
+      return { outs: { ...news, functionId: olds.functionId, triggerName: scfUrlTriggerName, url } };
     },
 
     async delete(_id, props) {
-      const api = scfApi(props.region);
       const fn = functionRef(props);
+      const api = scfApi(props.region, fn.purpose("delete"));
       try {
         await waitUntilSettled(api, fn, wait);
         await api("DeleteFunction", fn.key);
@@ -204,6 +229,7 @@ export class ScfWebFunction extends pulumi.dynamic.Resource {
   declare readonly maxInstances: pulumi.Output<number | undefined>;
   declare readonly environment: pulumi.Output<Record<string, string>>;
   declare readonly zipSha256: pulumi.Output<string>;
+  declare readonly owner: pulumi.Output<string>;
   declare readonly functionId: pulumi.Output<string>;
   declare readonly triggerName: pulumi.Output<string>;
   declare readonly url: pulumi.Output<string>;
@@ -239,23 +265,28 @@ const defaultProvider = scfWebFunctionProvider();
 interface FunctionRef {
   /** `region/namespace/name`: the resource id. */
   id: string;
-  /** For messages: `"name" in region/namespace`. */
+  /** For messages: `SCF function "name" in region/namespace`. */
   label: string;
   key: { FunctionName: string; Namespace: string };
+  purpose(action: TencentPurpose["action"]): TencentPurpose;
 }
 
 function functionRef(inputs: Pick<ScfWebFunctionInputs, "region" | "namespace" | "functionName">): FunctionRef {
+  const label = `SCF function "${inputs.functionName}" in ${inputs.region}/${inputs.namespace}`;
   return {
     id: `${inputs.region}/${inputs.namespace}/${inputs.functionName}`,
-    label: `SCF function "${inputs.functionName}" in ${inputs.region}/${inputs.namespace}`,
+    label,
     key: { FunctionName: inputs.functionName, Namespace: inputs.namespace },
+    purpose: (action) => ({ action, resource: label, providerKey: "functionProvider" }),
   };
 }
 
 /**
  * CreateFunction; when a function of that name already exists outside state (a run stopped between
- * CreateFunction and recording it), adopt it: bring it to the wanted code and configuration, or, if it ended in a
- * failed state, delete it and create it again. Returns whether this call created the function.
+ * CreateFunction and recording it), adopt it if it carries this stack's owner tag: bring it to the wanted code and
+ * configuration, or, if it ended in a failed state, delete it and create it again. A function without the tag is
+ * someone else's (another stack of the same name, or one made by hand) and is refused, untouched. Returns whether
+ * this call created the function.
  */
 async function createOrAdopt(
   api: TencentCall<ScfActions>,
@@ -274,15 +305,18 @@ async function createOrAdopt(
       Timeout: inputs.timeoutSec,
       Environment: { Variables: toVariables(inputs.environment) },
       InstanceConcurrencyConfig: { DynamicEnabled: "FALSE", MaxConcurrency: inputs.concurrency },
-      Description: "gptsite OpenAI proxy (managed by Pulumi)",
+      Description: scfDescription,
+      Tags: [{ Key: scfOwnerTagKey, Value: inputs.owner }],
     });
   try {
     await create();
     return true;
   } catch (err) {
-    if (errorCode(err) !== "ResourceInUse.Function") throw err;
+    if (!nameTakenCodes.includes(errorCode(err) ?? "")) throw err;
   }
-  const leftover = await unlessNotFound(waitUntilSettled(api, fn, wait));
+  const leftover = await unlessNotFound(
+    waitUntilSettled(api, fn, wait, (live) => refuseUnlessOwned(live, fn, inputs.owner)),
+  );
   if (leftover && !leftover.Status?.endsWith("Failed")) {
     await applyCode(api, fn, zipFile, wait);
     await applyConfiguration(api, fn, inputs, wait);
@@ -292,6 +326,23 @@ async function createOrAdopt(
   await waitUntilGone(api, fn, wait);
   await create();
   return true;
+}
+
+/** CreateFunction's answers for a name in use: the SDK's error list has both; users quote "指定的 FunctionName 已存在". */
+const nameTakenCodes = ["ResourceInUse.Function", "ResourceInUse.FunctionName"];
+
+function refuseUnlessOwned(live: GetFunctionResponse, fn: FunctionRef, owner: string) {
+  const tag = live.Tags?.find((t) => t.Key === scfOwnerTagKey)?.Value;
+  if (tag === owner) return;
+  throw new Error(
+    `${fn.label} already exists and is not this stack's: ` +
+      (tag === undefined ? `it has no ${scfOwnerTagKey} tag` : `its ${scfOwnerTagKey} tag is "${tag}"`) +
+      `, this stack's is "${owner}". Another stack with the same name, or someone by hand, made it, and pulumi ` +
+      `will not take it over. Deploy under another stack name (functions are named <project>-<stack>-proxy) or ` +
+      `in another functionRegion; or, if nothing uses that function, delete it in the SCF console ` +
+      `(https://console.cloud.tencent.com/scf/list); or, to adopt it on purpose, tag it ${scfOwnerTagKey} = ` +
+      `${owner}; then run pulumi up again`,
+  );
 }
 
 /** The zip at `path`, refused unless its SHA-256 is the one the program computed (a stale file would deploy old code). */
@@ -328,6 +379,7 @@ async function applyConfiguration(
     Timeout: inputs.timeoutSec,
     Environment: { Variables: toVariables(inputs.environment) },
     InstanceConcurrencyConfig: { DynamicEnabled: "FALSE", MaxConcurrency: inputs.concurrency },
+    Description: scfDescription,
   });
   await waitForActive(api, fn, wait, "UpdateFunctionConfiguration");
 }
@@ -350,38 +402,52 @@ async function applyReservedConcurrency(
   }
 }
 
-/** Creates the anonymous, extranet function-URL trigger (or finds it) and waits until its URL is published. */
-async function ensureUrlTrigger(api: TencentCall<ScfActions>, fn: FunctionRef, wait: WaitOptions): Promise<string> {
-  try {
-    await api("CreateTrigger", {
-      ...fn.key,
-      TriggerName: scfUrlTriggerName,
-      Type: "http",
-      TriggerDesc: JSON.stringify({ AuthType: "NONE", NetConfig: { EnableIntranet: false, EnableExtranet: true } }),
-      Enable: "OPEN",
-    });
-  } catch (err) {
-    if (errorCode(err) !== "ResourceInUse.Trigger" && errorCode(err) !== "ResourceInUse.TriggerName") throw err;
+/**
+ * Returns the function URL, creating the anonymous, extranet function-URL trigger when `live` shows none that
+ * serves: a trigger of that name still there but disabled, private or behind CAM (changed outside Pulumi, or left
+ * by an interrupted run) is deleted first, since CreateTrigger refuses a name in use. Waits until the URL is
+ * published.
+ */
+async function ensureUrlTrigger(
+  api: TencentCall<ScfActions>,
+  fn: FunctionRef,
+  wait: WaitOptions,
+  live: GetFunctionResponse,
+): Promise<string> {
+  const url = usableUrl(live, scfUrlTriggerName);
+  if (url) return url;
+  if (live.Triggers?.some((t) => t.TriggerName === scfUrlTriggerName)) {
+    await api("DeleteTrigger", { ...fn.key, TriggerName: scfUrlTriggerName, Type: "http" });
   }
-  return watchFunction(api, fn, wait, `the function URL of ${fn.label} (trigger "${scfUrlTriggerName}")`, (live) => {
-    throwIfFailed(live, fn, "CreateTrigger");
-    return live.Status === "Active" ? extranetUrl(live, scfUrlTriggerName) : undefined;
+  await api("CreateTrigger", {
+    ...fn.key,
+    TriggerName: scfUrlTriggerName,
+    Type: "http",
+    TriggerDesc: JSON.stringify({ AuthType: "NONE", NetConfig: { EnableIntranet: false, EnableExtranet: true } }),
+    Enable: "OPEN",
+  });
+  return watchFunction(api, fn, wait, `the function URL of ${fn.label} (trigger "${scfUrlTriggerName}")`, (next) => {
+    throwIfFailed(next, fn, "CreateTrigger");
+    return next.Status === "Active" ? usableUrl(next, scfUrlTriggerName) : undefined;
   });
 }
 
-/** The public URL in the function's http trigger (TriggerDesc is a JSON string with NetConfig.ExtranetUrl). */
-function extranetUrl(live: GetFunctionResponse, triggerName: string): string | undefined {
-  for (const trigger of live.Triggers ?? []) {
-    if (trigger.Type !== "http" || trigger.TriggerName !== triggerName) continue;
-    try {
-      const url = (JSON.parse(trigger.TriggerDesc ?? "{}") as { NetConfig?: { ExtranetUrl?: string } }).NetConfig
-        ?.ExtranetUrl;
-      if (url) return url.replace(/\/+$/, "");
-    } catch {
-      // Not JSON: not a function-URL trigger description.
-    }
+/**
+ * The public URL of the function's http trigger `triggerName` (TriggerDesc is a JSON string with
+ * NetConfig.ExtranetUrl), or undefined when that trigger is gone or would not serve the site: disabled, without
+ * extranet access, or behind CAM authentication.
+ */
+function usableUrl(live: GetFunctionResponse, triggerName: string): string | undefined {
+  const trigger = live.Triggers?.find((t) => t.Type === "http" && t.TriggerName === triggerName);
+  if (!trigger || trigger.Enable === 0) return undefined;
+  let desc: { AuthType?: string; NetConfig?: { EnableExtranet?: boolean; ExtranetUrl?: string } };
+  try {
+    desc = JSON.parse(trigger.TriggerDesc ?? "{}") as typeof desc;
+  } catch {
+    return undefined; // Not JSON: not a function-URL trigger description.
   }
-  return undefined;
+  if ((desc.AuthType ?? "NONE") !== "NONE" || desc.NetConfig?.EnableExtranet === false) return undefined;
+  return desc.NetConfig?.ExtranetUrl?.replace(/\/+$/, "") || undefined;
 }
 
 /**
@@ -414,11 +480,20 @@ function waitForActive(api: TencentCall<ScfActions>, fn: FunctionRef, wait: Wait
   });
 }
 
-/** Waits until no operation is in progress (Active or a *Failed state), so DeleteFunction is accepted. */
-function waitUntilSettled(api: TencentCall<ScfActions>, fn: FunctionRef, wait: WaitOptions) {
-  return watchFunction(api, fn, wait, `${fn.label} to finish its current operation`, (live) =>
-    live.Status === "Active" || live.Status?.endsWith("Failed") ? live : undefined,
-  );
+/**
+ * Waits until no operation is in progress (Active or a *Failed state), so DeleteFunction is accepted; `vet` sees
+ * every state polled and throws to stop.
+ */
+function waitUntilSettled(
+  api: TencentCall<ScfActions>,
+  fn: FunctionRef,
+  wait: WaitOptions,
+  vet: (live: GetFunctionResponse) => void = () => {},
+) {
+  return watchFunction(api, fn, wait, `${fn.label} to finish its current operation`, (live) => {
+    vet(live);
+    return live.Status === "Active" || live.Status?.endsWith("Failed") ? live : undefined;
+  });
 }
 
 function waitUntilGone(api: TencentCall<ScfActions>, fn: FunctionRef, wait: WaitOptions) {

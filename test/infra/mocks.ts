@@ -28,6 +28,8 @@ export const MOCK = {
   accountKeyPem: "-----BEGIN EC PRIVATE KEY-----\nACCOUNTKEY\n-----END EC PRIVATE KEY-----\n",
   /** RandomPassword results are this prefix plus the resource name. */
   generatedPrefix: "generated",
+  /** Every RandomId's hex (the Tencent function's owner id). */
+  randomIdHex: "0123456789abcdef",
 } as const;
 
 export const generatedValue = (name: string) => `${MOCK.generatedPrefix}${name.replace(/[^A-Za-z0-9]/g, "")}`;
@@ -39,6 +41,7 @@ const computed: Record<string, (args: pulumi.runtime.MockResourceArgs) => Record
   "pulumi-nodejs:dynamic/tencent:ScfWebFunction": () => ({ url: MOCK.scfUrl, functionId: "fn-id", triggerName: "gptsite-url" }),
   "pulumi-nodejs:dynamic/tencent:DnspodARecord": () => ({ recordId: 42 }),
   "random:index/randomPassword:RandomPassword": (args) => ({ result: generatedValue(args.name) }),
+  "random:index/randomId:RandomId": () => ({ hex: MOCK.randomIdHex }),
   "acme:index/registration:Registration": () => ({ accountKeyPem: MOCK.accountKeyPem }),
   "acme:index/certificate:Certificate": () => ({
     certificatePem: MOCK.certificatePem,

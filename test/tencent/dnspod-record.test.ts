@@ -84,7 +84,7 @@ describe("create", () => {
   it("carries DNSPod's error for a zone the account does not have", async () => {
     const failure = await provider.create(inputs({ zone: "example.net" })).catch((err: unknown) => err);
     expect((failure as Error).message).toBe(
-      "Tencent Cloud dnspod DescribeRecordList failed: ResourceNotFound.NoDataOfDomain: " +
+      "Tencent Cloud dnspod DescribeRecordList failed: InvalidParameterValue.DomainNotExists: " +
         `The domain example.net is not in this account. (RequestId ${api.calls[0]?.requestId})`,
     );
   });

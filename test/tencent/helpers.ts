@@ -1,5 +1,5 @@
 // Shared setup for the Tencent provider suites: test credentials, the environment the providers read (pointed at
-// the API double), and small zips standing in for the built proxy.
+// the API double), small zips standing in for the built proxy, and an SCF suite's double and inputs.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -7,9 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { afterEach, beforeEach } from "vitest";
 import yazl from "yazl";
-import { stageZip } from "../../infra/tencent/index.js";
-import type { TencentApiDouble, TencentCredentials } from "../fixtures/tencent-api.js";
+import { scfRuntime, stageZip, type ScfWebFunctionInputs } from "../../infra/tencent/index.js";
+import { startTencentApi, type TencentApiDouble, type TencentCredentials } from "../fixtures/tencent-api.js";
 
 export const testCredentials: TencentCredentials = {
   secretId: "AKIDgptsiteTESTsecretIdDoNotUse0001",
@@ -67,6 +68,60 @@ export function zipDirectory(): { dir: string; stage: (zip: { zip: Buffer; sha25
     dir,
     stage: ({ zip, sha256 }) => stageZip(zip, sha256, dir),
     remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** The owner id of the stack under test (a RandomId's hex in a real stack). */
+export const testOwner = "5ca1ab1e0ddba11a";
+
+/**
+ * For an SCF suite: a fresh API double, the providers' environment pointed at it and a zip directory for each
+ * test, and the inputs of the function `gptsite-dev-proxy` in ap-singapore/default.
+ */
+export function useScfDouble() {
+  let api: TencentApiDouble | undefined;
+  let zips: ReturnType<typeof zipDirectory> | undefined;
+  let restore = () => {};
+  beforeEach(async () => {
+    api = await startTencentApi({ credentials: testCredentials });
+    restore = useTencentEnvironment(api);
+    zips = zipDirectory();
+  });
+  afterEach(async () => {
+    restore();
+    await api?.close();
+    zips?.remove();
+  });
+  const double = () => {
+    if (!api) throw new Error("useScfDouble: the double starts in beforeEach");
+    return api;
+  };
+  return {
+    get api() {
+      return double();
+    },
+    /** The function as the double holds it. */
+    live: () => double().fn("ap-singapore", "default", "gptsite-dev-proxy"),
+    /** The provider's inputs for a proxy zip containing `marker`. */
+    async inputs(marker: string, overrides: Partial<ScfWebFunctionInputs> = {}): Promise<ScfWebFunctionInputs> {
+      const zip = await proxyZip(marker);
+      return {
+        region: "ap-singapore",
+        namespace: "default",
+        functionName: "gptsite-dev-proxy",
+        type: "HTTP",
+        runtime: scfRuntime,
+        memoryMb: 64,
+        timeoutSec: 900,
+        concurrency: 2,
+        maxInstances: 3,
+        environment: { PROXY_TOKEN: "token-1", OPENAI_API_KEY: "sk-test-1", UPSTREAM_URL: "https://api.openai.com" },
+        zipPath: zips!.stage(zip),
+        zipSha256: zip.sha256,
+        owner: testOwner,
+        ...overrides,
+      };
+    },
   };
 }
 

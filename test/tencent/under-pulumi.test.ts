@@ -2,7 +2,9 @@
 // @pulumi/pulumi's own runner registers in automatic ESM mode (cmd/run/hooks.js), with mocks set before the
 // import. It records what each resource registered (inputs, the serialized `__provider`, options), and the test
 // then loads each serialized provider the way the engine's dynamic-provider host does (require-from-string) and
-// drives it against the Tencent API double: what is stored in state must work on its own.
+// drives it against the Tencent API double: what is stored in state must work on its own. Last, Pulumi's own
+// dynamic-provider host runs those providers over the engine's gRPC calls: refresh then up after the function URL
+// was deleted outside Pulumi, and destroy without the Tencent keys.
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +12,7 @@ import type { ResourceProvider } from "@pulumi/pulumi/dynamic/index.js";
 import { startTencentApi, type TencentApiDouble } from "../fixtures/tencent-api.js";
 import { isSecretValue, MOCK, plainStrings, reveal, type Registered } from "../infra/mocks.js";
 import { proxyZip, runLikePulumi, testCredentials, useTencentEnvironment, zipDirectory } from "./helpers.js";
+import { startProviderHost, type ProviderHost } from "./providerHost.js";
 
 const secrets = { PROXY_TOKEN: "proxy-token-under-pulumi-7f3a", OPENAI_API_KEY: "sk-under-pulumi-9c1e" };
 
@@ -89,6 +92,8 @@ describe("functionProvider tencent", () => {
       "pulumi-nodejs:dynamic/tencent:DnspodARecord site",
       "pulumi-nodejs:dynamic/tencent:ScfWebFunction proxy",
       "pulumi-nodejs:dynamic/tencent:ScfWebFunction uncapped",
+      "random:index/randomId:RandomId proxy-owner",
+      "random:index/randomId:RandomId uncapped-owner",
     ]);
     expect(report.outputs).toEqual({ url: MOCK.scfUrl, fqdn: "chat.example.com" });
   });
@@ -108,10 +113,16 @@ describe("functionProvider tencent", () => {
       maxInstances: 4,
       zipPath: `${staging.dir}/gptsite/function-${zip.sha256}.zip`,
       zipSha256: zip.sha256,
+      owner: MOCK.randomIdHex,
     });
     expect(existsSync(inputs["zipPath"] as string)).toBe(true);
     expect(readFileSync(inputs["zipPath"] as string).equals(zip.zip)).toBe(true);
     expect(JSON.stringify(scf.inputs)).not.toContain(zip.zip.toString("base64").slice(0, 64));
+  });
+
+  it("tags the function with an owner id the stack keeps in state, a RandomId made before the function", () => {
+    const owner = report.registered.find((r) => r.type === "random:index/randomId:RandomId" && r.name === "proxy-owner");
+    expect(owner?.inputs).toEqual({ byteLength: 8 });
   });
 
   it("sets no instance cap for maxInstances 0", () => {
@@ -195,4 +206,75 @@ describe("the serialized providers", () => {
       expect(api.domains.get("example.com")!.filter((r) => r.Type === "A")).toEqual([]);
     });
   });
+});
+
+describe("under Pulumi's dynamic-provider host, driven as the engine drives it", () => {
+  const functionUrl = /^https:\/\/1300000000-[0-9a-z]{10}\.ap-singapore\.tencentscf\.com$/;
+  const scfUrn = "urn:pulumi:dev::gptsite::gptsite:function:TencentFunction$pulumi-nodejs:dynamic/tencent:ScfWebFunction::proxy";
+  const recordUrn = "urn:pulumi:dev::gptsite::gptsite:dns:DnsPodRecord$pulumi-nodejs:dynamic/tencent:DnspodARecord::site";
+  let api: TencentApiDouble;
+  let host: ProviderHost;
+  const withKeys = () => ({
+    TENCENTCLOUD_SECRET_ID: testCredentials.secretId,
+    TENCENTCLOUD_SECRET_KEY: testCredentials.secretKey,
+    TENCENTCLOUD_API_BASE: api.url,
+  });
+
+  beforeAll(async () => {
+    api = await startTencentApi({ credentials: testCredentials, pollsToSettle: 0 });
+    api.addDomain("example.com");
+    host = await startProviderHost(withKeys());
+  }, 60_000);
+  afterAll(async () => {
+    await host.close();
+    await api.close();
+  });
+
+  it("refresh after the function URL was deleted outside Pulumi, then up, puts the trigger back", async () => {
+    // The engine strips secrets for a provider that does not accept them: the host sees plain inputs.
+    const inputs = reveal(scf.inputs) as Record<string, unknown>;
+    const checked = await host.check(scfUrn, {}, inputs);
+    expect(checked.failures).toEqual([]);
+    const created = await host.create(scfUrn, checked.inputs);
+    expect(created.properties["url"]).toMatch(functionUrl);
+    api.fn("ap-singapore", "default", "gptsite-dev-proxy")!.triggers.length = 0;
+
+    // pulumi refresh: Read with the stored outputs and inputs; what it returns becomes the stored outputs.
+    const refreshed = await host.read(created.id, scfUrn, created.properties, checked.inputs);
+    expect(refreshed.properties["url"]).toBe("");
+    // pulumi up: Check, then Diff and Update against the refreshed outputs.
+    const next = await host.check(scfUrn, checked.inputs, inputs);
+    expect(await host.diff(created.id, scfUrn, refreshed.properties, next.inputs, checked.inputs)).toEqual({
+      changes: "some",
+      replaces: [],
+    });
+    const updated = await host.update(created.id, scfUrn, refreshed.properties, next.inputs, checked.inputs);
+    expect(updated["url"]).toMatch(functionUrl);
+    expect(api.fn("ap-singapore", "default", "gptsite-dev-proxy")!.triggers).toHaveLength(1);
+    expect((await host.read(created.id, scfUrn, updated, next.inputs)).properties["url"]).toBe(updated["url"]);
+    await host.delete(created.id, scfUrn, updated);
+  }, 60_000);
+
+  it("destroy without the Tencent keys stops at the SCF function and the DNSPod record, naming both variables", async () => {
+    const fn = await host.create(scfUrn, reveal(scf.inputs) as Record<string, unknown>);
+    const record = await host.create(recordUrn, reveal(dnspod.inputs) as Record<string, unknown>);
+    const keyless = await startProviderHost({ TENCENTCLOUD_API_BASE: api.url });
+    try {
+      const failures = await Promise.all([
+        keyless.delete(fn.id, scfUrn, fn.properties).catch((err: Error) => err.message),
+        keyless.delete(record.id, recordUrn, record.properties).catch((err: Error) => err.message),
+      ]);
+      const keys = "TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY are not set. Pulumi reaches Tencent Cloud";
+      expect(failures[0]).toContain(`Cannot delete SCF function "gptsite-dev-proxy" in ap-singapore/default: ${keys}`);
+      expect(failures[0]).toContain("(pulumi destroy, or functionProvider switched away from Tencent)");
+      expect(failures[1]).toContain(`Cannot delete the A record of chat.example.com (DNSPod zone example.com): ${keys}`);
+      expect(failures[1]).toContain("(pulumi destroy, or dnsProvider switched away from Tencent)");
+    } finally {
+      await keyless.close();
+    }
+    expect(api.fn("ap-singapore", "default", "gptsite-dev-proxy")).toMatchObject({ status: "Active" });
+    await host.delete(fn.id, scfUrn, fn.properties);
+    await host.delete(record.id, recordUrn, record.properties);
+    expect(api.fn("ap-singapore", "default", "gptsite-dev-proxy")).toBeUndefined();
+  }, 60_000);
 });
