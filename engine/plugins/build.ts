@@ -1,3 +1,4 @@
+// Shared by the STAND-IN provider plugins (docker/main.ts, random/main.ts say why they exist).
 // Builds the stand-in provider plugins (docker 5.2.0, random 4.21.2) and installs them into a Pulumi
 // home. Each plugin is one executable file: a node script bundled with esbuild (the provider server,
 // gRPC and our code, no node_modules at run time), so `pulumi plugin install … --file` can copy it

@@ -1,3 +1,4 @@
+// Shared by the STAND-IN provider plugins (docker/main.ts, random/main.ts say why they exist).
 // The part of a bridged Terraform provider that is not about the cloud: its schema. `check` validates
 // and defaults inputs the way the bridge does (pulumi-terraform-bridge pkg/tfbridge/provider.go `Check`,
 // typechecker/typechecker.go, check_failures.go): an argument the schema does not know is Terraform's

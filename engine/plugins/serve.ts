@@ -1,3 +1,4 @@
+// Shared by the STAND-IN provider plugins (docker/main.ts, random/main.ts say why they exist).
 // Runs a stand-in resource provider plugin on @pulumi/pulumi's own provider server
 // (`@pulumi/pulumi/provider` main(): it prints the gRPC port the engine reads and turns check, diff,
 // create, read, update and delete into calls on the object given). Two gaps of that server (3.270,

@@ -1,3 +1,4 @@
+// Shared by the STAND-IN provider plugins (docker/main.ts, random/main.ts say why they exist).
 // Property values as the engine sends them to a provider that accepts secrets (Configure answers
 // acceptSecrets): a secret is an object tagged with Pulumi's signature key, an unknown (preview only)
 // is a sentinel string. Values are JSON as the provider server's Struct.toJavaScript() yields them.

@@ -1,3 +1,5 @@
+// Part of the STAND-IN docker provider plugin (the real one cannot be built here: the Go module proxy
+// answers 403 for it; see docker/main.ts).
 // The Docker Engine API over the provider's `host`, on node:http. A dozen endpoints is all the stand-in
 // needs, and node:http speaks to a unix socket directly; dockerode would bring ssh2, docker-modem and
 // tar-fs into every plugin start for nothing we use. What the real provider gets from the Go client

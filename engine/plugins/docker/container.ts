@@ -1,3 +1,5 @@
+// Part of the STAND-IN docker provider plugin (the real one cannot be built here: the Go module proxy
+// answers 403 for it; see docker/main.ts).
 // docker:index/container:Container, after kreuzwerker/terraform-provider-docker v4.5.0
 // internal/provider/resource_docker_container_funcs.go (Create, Read, Update, Delete) and pulumi-docker's
 // provider/resources.go (DeleteBeforeReplace: true, autonaming). Create: find the image locally or pull

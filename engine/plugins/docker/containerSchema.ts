@@ -1,3 +1,5 @@
+// Part of the STAND-IN docker provider plugin (the real one cannot be built here: the Go module proxy
+// answers 403 for it; see docker/main.ts).
 // docker:index/container:Container as pulumi-docker 5.2.0 declares it (provider/cmd/pulumi-resource-docker/
 // schema.json; `docker_container` of kreuzwerker/terraform-provider-docker v4.5.0,
 // internal/provider/resource_docker_container.go): the inputs the stand-in implements, with the real

@@ -1,3 +1,5 @@
+// Part of the STAND-IN docker provider plugin (the real one cannot be built here: the Go module proxy
+// answers 403 for it; see docker/main.ts).
 // Go's time.ParseDuration and Duration.String, which the real provider uses on the health check's
 // durations: it parses "60s" into nanoseconds for the Docker API and, reading the container back,
 // stores Duration.String() of what Docker holds: "1m0s". The two spellings differ, so a program that

@@ -1,3 +1,5 @@
+// Part of the STAND-IN docker provider plugin (the real one cannot be built here: the Go module proxy
+// answers 403 for it; see docker/main.ts).
 // `wait` on a container's health check, as the real Create does it (resource_docker_container_funcs.go:
 // inspect every second until State.Health.Status is "healthy", no health check is an error, and
 // `waitTimeout` seconds end it with "container failed to be in healthy state"). The real message stops

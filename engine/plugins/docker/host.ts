@@ -1,3 +1,5 @@
+// Part of the STAND-IN docker provider plugin (the real one cannot be built here: the Go module proxy
+// answers 403 for it; see docker/main.ts).
 // The docker provider's configuration: `host` as the real provider reads it (provider.go: the `host`
 // input, else DOCKER_HOST, else unix:///var/run/docker.sock), and the other real keys refused by name.
 import type { Context } from "../serve.js";

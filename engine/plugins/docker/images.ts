@@ -1,3 +1,5 @@
+// Part of the STAND-IN docker provider plugin (the real one cannot be built here: the Go module proxy
+// answers 403 for it; see docker/main.ts).
 // Finding an image the way the real provider does (resource_docker_image_funcs.go findImage,
 // searchLocalImages, fetchLocalImages, pullImage): inspect the name locally and accept it when its id
 // is among the listed images; otherwise pull it, list again, and fail in the real provider's words.

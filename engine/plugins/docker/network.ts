@@ -1,3 +1,5 @@
+// Part of the STAND-IN docker provider plugin (the real one cannot be built here: the Go module proxy
+// answers 403 for it; see docker/main.ts).
 // docker:index/network:Network (`docker_network` of terraform-provider-docker v4.5.0,
 // resource_docker_network.go and resource_docker_network_funcs.go). No Update: every input replaces.
 // Create sends the IPAM driver ("default") and, below API 1.44, CheckDuplicate as the Go client does, so

@@ -1,3 +1,5 @@
+// Part of the STAND-IN docker provider plugin (the real one cannot be built here: the Go module proxy
+// answers 403 for it; see docker/main.ts).
 // docker:index/remoteImage:RemoteImage (`docker_image` of terraform-provider-docker v4.5.0,
 // resource_docker_image.go and resource_docker_image_funcs.go). Create finds the image locally or pulls
 // it; the id is the image id followed by the name, `imageId` the image id, `repoDigest` the digest the

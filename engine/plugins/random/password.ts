@@ -1,3 +1,5 @@
+// Part of the STAND-IN random provider plugin (the real one cannot be built here: the Go module proxy
+// answers 403 for it; see random/main.ts).
 // random:index/randomPassword:RandomPassword (`random_password` of hashicorp/terraform-provider-random
 // v3.9.0, internal/provider/resource_password.go, internal/random/string.go, the plan modifiers in
 // internal/planmodifiers and internal/validators). Every input replaces (RequiresReplace; `keepers` only
