@@ -144,11 +144,10 @@ function redact(reason: string, value: Json): string {
 }
 
 export interface Diff {
-  changes: boolean;
-  /** Top-level properties whose change replaces the resource. */
-  replaces: string[];
   /** Top-level properties that changed. */
   changed: string[];
+  /** Those of them whose change replaces the resource. */
+  replaces: string[];
 }
 
 /** Prior state (`olds`, the resource's outputs) against checked inputs (`news`). */
@@ -165,8 +164,7 @@ export function diff(schema: ResourceSchema, olds: JsonObject, news: JsonObject)
     const same = equal ? equal(reveal(olds[key]), reveal(next)) : sameValue(prop.type, olds[key], next);
     if (!same) changed.push(key);
   }
-  const replaces = changed.filter((key) => schema.props[key]!.forceNew);
-  return { changes: changed.length > 0, replaces, changed };
+  return { changed, replaces: changed.filter((key) => schema.props[key]!.forceNew) };
 }
 
 /**

@@ -111,7 +111,7 @@ function provider(spec: PluginSpec, config: JsonObject): Provider {
     async diff(_id, urn, olds, news) {
       const [h] = handler(urn, "Diff");
       const result = diff(h.schema, olds as JsonObject, news as JsonObject);
-      return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: h.deleteBeforeReplace ?? false };
+      return { changes: result.changed.length > 0, replaces: result.replaces, deleteBeforeReplace: h.deleteBeforeReplace ?? false };
     },
     async create(urn, inputs) {
       const [h, ctx] = handler(urn, "Create");

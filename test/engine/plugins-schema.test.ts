@@ -68,17 +68,25 @@ describe("diff: prior state against checked inputs", () => {
   const base = { image: "sha256:1", name: "web", envs: ["A=1", "B=2"], memory: 64, ports: [{ internal: 80, external: 8080, ip: "127.0.0.1" }] };
 
   it("sees no change in a set's order, an omitted computed value or reordered ports", () => {
-    const olds = { ...state(base), command: ["node", "x"], ports: [{ internal: 80, external: 8080, ip: "127.0.0.1", protocol: "tcp" }] };
-    expect(diff(containerSchema, olds, checkContainer({ ...base, envs: ["B=2", "A=1"] }).inputs)).toMatchObject({ changes: false });
+    // Read back: sorted by port, with the host port Docker picked where the program named none.
+    const readPorts = [
+      { internal: 80, external: 8080, ip: "127.0.0.1", protocol: "tcp" },
+      { internal: 443, external: 32768, ip: "0.0.0.0", protocol: "tcp" },
+    ];
+    const olds = { ...state(base), command: ["node", "x"], ports: readPorts };
+    const web: JsonObject = { internal: 80, external: 8080, ip: "127.0.0.1" };
+    const news: JsonObject = { ...base, envs: ["B=2", "A=1"], ports: [{ internal: 443 }, web] };
+    expect(diff(containerSchema, olds, checkContainer(news).inputs).changed).toEqual([]);
+    expect(diff(containerSchema, olds, checkContainer({ ...news, ports: [{ internal: 443, external: 8443 }, web] }).inputs).replaces).toEqual(["ports"]);
   });
 
   it("replaces on a ForceNew input (envs) and updates in place otherwise (memory)", () => {
-    expect(diff(containerSchema, state(base), checkContainer({ ...base, envs: ["A=1", "B=3"] }).inputs)).toEqual({ changes: true, replaces: ["envs"], changed: ["envs"] });
-    expect(diff(containerSchema, state(base), checkContainer({ ...base, memory: 48 }).inputs)).toEqual({ changes: true, replaces: [], changed: ["memory"] });
+    expect(diff(containerSchema, state(base), checkContainer({ ...base, envs: ["A=1", "B=3"] }).inputs)).toEqual({ changed: ["envs"], replaces: ["envs"] });
+    expect(diff(containerSchema, state(base), checkContainer({ ...base, memory: 48 }).inputs)).toEqual({ changed: ["memory"], replaces: [] });
   });
 
   it("compares secrets by value and treats an unknown as a change", () => {
-    expect(diff(containerSchema, state(base), checkContainer({ ...base, envs: secret(["A=1", "B=2"]) }).inputs).changes).toBe(false);
+    expect(diff(containerSchema, state(base), checkContainer({ ...base, envs: secret(["A=1", "B=2"]) }).inputs).changed).toEqual([]);
     expect(diff(containerSchema, state(base), { ...checkContainer(base).inputs, envs: UNKNOWN }).replaces).toEqual(["envs"]);
   });
 
@@ -86,8 +94,8 @@ describe("diff: prior state against checked inputs", () => {
     const healthcheck = { tests: ["CMD", "true"], interval: "30s", startPeriod: "60s" };
     // What Create stores: the container read back, Duration.String() of Docker's nanoseconds.
     const olds = { ...state({ ...base, healthcheck }), healthcheck: { tests: ["CMD", "true"], interval: "30s", timeout: "0s", startPeriod: "1m0s", startInterval: "0s", retries: 0 } };
-    expect(diff(containerSchema, olds, checkContainer({ ...base, healthcheck }).inputs)).toEqual({ changes: true, replaces: [], changed: ["healthcheck"] });
-    expect(diff(containerSchema, olds, checkContainer({ ...base, healthcheck: { ...healthcheck, startPeriod: "1m0s" } }).inputs).changes).toBe(false);
+    expect(diff(containerSchema, olds, checkContainer({ ...base, healthcheck }).inputs)).toEqual({ changed: ["healthcheck"], replaces: [] });
+    expect(diff(containerSchema, olds, checkContainer({ ...base, healthcheck: { ...healthcheck, startPeriod: "1m0s" } }).inputs).changed).toEqual([]);
   });
 
   it("plans an update as Terraform does: new inputs, prior computed values, dropped inputs gone", () => {

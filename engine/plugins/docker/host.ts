@@ -19,7 +19,7 @@ export function checkConfig(config: JsonObject): void {
   if (config.host !== undefined && typeof config.host !== "string") throw new Error(`docker:host must be a string, got ${typeof config.host}`);
 }
 
-export function dockerHost(config: JsonObject): string {
+function dockerHost(config: JsonObject): string {
   if (typeof config.host === "string" && config.host !== "") return config.host;
   return process.env.DOCKER_HOST || "unix:///var/run/docker.sock";
 }

@@ -10,7 +10,7 @@ import type { ResourceHandler } from "../serve.js";
 import { autoname, type ResourceSchema } from "../schema.js";
 import { reveal, overlay, type JsonObject } from "../values.js";
 import { hasMessage, isNotFound, versionLess, type DockerClient } from "./client.js";
-import { dockerHost, dockerClient } from "./host.js";
+import { dockerClient } from "./host.js";
 
 const schema: ResourceSchema = {
   token: "docker:index/network:Network",
@@ -70,7 +70,7 @@ export const network: ResourceHandler = {
       throw new Error(`Unable to create network: ${(error as Error).message}`);
     }
     const outs = await readBack(docker, id, { ...inputs, id });
-    if (!outs) throw new Error(`network ${id} disappeared right after it was created on ${dockerHost(ctx.config)}`);
+    if (!outs) throw new Error(`network ${id} disappeared right after it was created`);
     return { id, outs };
   },
 
