@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import net, { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isNotFound, versionLess } from "../../engine/plugins/docker/client.js";
+import { isNotFound, versionLess, type DockerClient } from "../../engine/plugins/docker/client.js";
 import { engine, engineSkipReason } from "../fixtures/engine.js";
 import { ensureNodeImage } from "./nodeImage.js";
 import { PulumiProject } from "./project.js";
@@ -27,7 +27,8 @@ interface InspectedContainer {
 }
 
 describe.skipIf(!engine)(`stand-in plugins under the real engine${engineSkipReason ? ` (${engineSkipReason})` : ""}`, () => {
-  const docker = engine!.docker;
+  // Set in beforeAll: the body of a skipped describe still runs, without an engine.
+  let docker: DockerClient;
   const run = `plg${randomBytes(3).toString("hex")}`;
   let project: PulumiProject;
   let image: string;
@@ -38,6 +39,7 @@ describe.skipIf(!engine)(`stand-in plugins under the real engine${engineSkipReas
   const get = async (url: string) => (await fetch(url)).text();
 
   beforeAll(async () => {
+    docker = engine!.docker;
     image = await ensureNodeImage(docker);
     project = await PulumiProject.create(engine!);
     port = await freePort();
