@@ -3,8 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // The real-engine suite needs `npm run engine:up` first: `npm run test:engine`.
-    exclude: ["test/engine/**", "node_modules/**"],
+    // The engine suites need the Pulumi CLI and a Docker daemon: `npm run test:engine`.
+    exclude: ["**/node_modules/**", "test/**/*.engine.test.ts"],
     // Suites start real servers (proxy, Nginx, upstream doubles) on 127.0.0.1 with ephemeral ports.
     pool: "forks",
     testTimeout: 30_000,

@@ -1,11 +1,12 @@
 import { defineConfig } from "vitest/config";
 
-// The real-engine suite (`npm run test:engine`): the Pulumi CLI and a Docker engine, from `npm run engine:up`.
+// The engine suites (`npm run test:engine`): the real Pulumi CLI and a Docker daemon (`npm run engine:up`),
+// one test after another in each file, since every step builds on the stack the one before left, and one
+// file at a time, since the stacks share one dockerd and fixed container names.
 export default defineConfig({
   test: {
-    include: ["test/engine/**/*.test.ts"],
+    include: ["test/**/*.engine.test.ts"],
     pool: "forks",
-    // Stacks share one dockerd and fixed container names: one file at a time.
     fileParallelism: false,
     testTimeout: 600_000,
     hookTimeout: 900_000,
