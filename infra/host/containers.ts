@@ -18,8 +18,11 @@ export const LONG_RUNNING = {
  */
 export function httpHealthcheck(url: string): docker.types.input.ContainerHealthcheck {
   const probe = `fetch(${JSON.stringify(url)}).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
-  // startInterval: probe every 2 s while starting, so `wait: true` returns soon after the server is up.
-  return { tests: ["CMD", "node", "-e", probe], interval: "30s", timeout: "5s", startPeriod: "60s", startInterval: "2s", retries: 3 };
+  // `wait: true` returns at the first passing probe, one interval after start: 10 s keeps that short.
+  // No startInterval: Docker's API needs 1.44 (Docker 25) for it, and Debian 12's docker.io speaks 1.41,
+  // so the provider refuses the container there. Durations in Go's spelling ("1m0s"): the provider
+  // stores what Docker reports back, and "60s" would show as a change on every preview.
+  return { tests: ["CMD", "node", "-e", probe], interval: "10s", timeout: "5s", startPeriod: "1m0s", retries: 3 };
 }
 
 /** `KEY=value` lines for `envs`, sorted so the order never shows as a diff; secret if any value is. */

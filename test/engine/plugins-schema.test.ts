@@ -10,6 +10,7 @@ import { containerSchema } from "../../engine/plugins/docker/containerSchema.js"
 import { formatDuration, parseDuration } from "../../engine/plugins/docker/duration.js";
 import { checkConfig } from "../../engine/plugins/docker/host.js";
 import { repoDigest, splitReference } from "../../engine/plugins/docker/images.js";
+import { randomId } from "../../engine/plugins/random/id.js";
 import { randomPassword } from "../../engine/plugins/random/password.js";
 import { check, diff, planned } from "../../engine/plugins/schema.js";
 import { isSecret, secret, UNKNOWN, type JsonObject } from "../../engine/plugins/values.js";
@@ -158,6 +159,40 @@ describe("RandomPassword", () => {
     expect(checkPassword({ length: 8, numeric: false, special: false, upper: false, lower: false }).failures).toHaveLength(1);
     expect(checkPassword({ length: 8, number: false }).inputs).toMatchObject({ number: false, numeric: false });
     expect(checkPassword({ length: 8 }).inputs).toMatchObject({ special: true, upper: true, lower: true, numeric: true, number: true, minSpecial: 0 });
+  });
+});
+
+describe("RandomId", () => {
+  const ctx = { urn: "urn:pulumi:s::p::random:index/randomId:RandomId::owner", name: "owner", config: {} };
+  const checkId = (news: JsonObject) => {
+    const checked = check(randomId.schema, "owner", news);
+    return checked.failures.length > 0 ? checked : randomId.checkMore!(ctx, {}, checked.inputs, news);
+  };
+
+  it("encodes the same random bytes as id, b64Url, b64Std, hex and dec, the prefix in front of all but the id", async () => {
+    const { inputs, failures } = checkId({ byteLength: 8, prefix: "p-" });
+    expect(failures).toEqual([]);
+    const { id, outs } = await randomId.create(ctx, inputs);
+    const bytes = Buffer.from(id, "base64url");
+    expect(bytes).toHaveLength(8);
+    expect(outs).toMatchObject({
+      id,
+      byteLength: 8,
+      b64Url: `p-${id}`,
+      b64Std: `p-${bytes.toString("base64")}`,
+      hex: `p-${bytes.toString("hex")}`,
+      dec: `p-${BigInt(`0x${bytes.toString("hex")}`)}`,
+    });
+    expect((await randomId.create(ctx, inputs)).id).not.toBe(id);
+  });
+
+  it("validates and replaces as terraform-provider-random does", () => {
+    expect(checkId({ byteLength: 0 }).failures.map((f) => f.reason)).toEqual([
+      "Invalid Attribute Value: Attribute byte_length value must be at least 1, got: 0. Examine values at 'owner.byteLength'.",
+    ]);
+    expect(checkId({}).failures).toHaveLength(1);
+    expect(checkId({ byteLength: 8, bogus: 1 }).failures.map((f) => f.property)).toEqual(["bogus"]);
+    expect(Object.values(randomId.schema.props).every((prop) => prop.forceNew)).toBe(true);
   });
 });
 

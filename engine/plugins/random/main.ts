@@ -3,8 +3,10 @@
 // hashicorp/terraform-provider-random v3.9.0), and the Go module proxy these machines reach answers 403
 // for it at every version (the Terraform provider is served only in its 2018 v1.x/v2.0.0 releases).
 // What it reproduces: RandomPassword (password.ts) with the real inputs, defaults, validators and
-// replacements, a secret `result` and `bcryptHash`, the id "none". It serves no other random resource.
+// replacements, a secret `result` and `bcryptHash`, the id "none"; RandomId (id.ts), which the Tencent
+// function's owner tag uses. It serves no other random resource.
 import { serve } from "../serve.js";
+import { randomId } from "./id.js";
 import { randomPassword } from "./password.js";
 
 serve(
@@ -15,7 +17,10 @@ serve(
       const keys = Object.keys(config);
       if (keys.length > 0) throw new Error(`\`random:${keys[0]}\` is not a valid configuration key for the random provider.`);
     },
-    resources: { "random:index/randomPassword:RandomPassword": randomPassword },
+    resources: {
+      "random:index/randomPassword:RandomPassword": randomPassword,
+      "random:index/randomId:RandomId": randomId,
+    },
   },
   process.argv.slice(2),
 ).catch((error: unknown) => {
