@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/setup/build-proxy.ts"],
     // Suites start real servers (proxy, Nginx, upstream doubles) on 127.0.0.1 with ephemeral ports.
     pool: "forks",
     testTimeout: 30_000,

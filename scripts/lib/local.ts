@@ -1,15 +1,31 @@
 // The chain on this machine: upstream (offline or real) ← the built proxy ← the system Nginx with the
-// rendered site. Each piece goes into a Teardown as soon as it runs, so a failure or a signal
-// half-way stops exactly what was started.
+// rendered site, and at / a web UI: NextChat in Docker, the built-in chat page, or one given by URL.
+// Each piece goes into a Teardown as soon as it runs (and, with its pid, to the Guard as soon as it
+// is spawned), so a failure, a signal or a kill half-way stops exactly what was started.
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { renderSite } from "../../nginx/index.js";
-import { findNginx, NGINX_INSTALL, runNginx, type NginxProcess } from "../../nginx/run.js";
-import { nginxFrom, type LocalOptions } from "./local-args.js";
+import { NGINX_INSTALL, runNginx, type NginxProcess } from "../../nginx/run.js";
+import { dockerUnavailable, runNextChat, type WebUiProcess } from "./docker-web.js";
+import type { Guard } from "./guard.js";
+import { generateSecret, type LocalOptions } from "./local-args.js";
 import { startOfflineUpstream } from "./offline.js";
+import { bindProblem, portProblem } from "./ports.js";
 import { runProxy, type ProxyProcess } from "./proxy.js";
 import { mergeTarget, type SmokeTarget } from "./target.js";
 import type { Teardown } from "./teardown.js";
+
+/** The built-in chat page (web/chat.html), copied into Nginx's temp prefix under this name. */
+const CHAT_PAGE = "chat.html";
+
+/** What is at `/`. */
+export type WebUi =
+  | { kind: "nextchat"; url: string; accessCode: string; codeGenerated: boolean }
+  | { kind: "url"; url: string }
+  | { kind: "builtin" }
+  /** Nothing: no Nginx to serve a page. */
+  | { kind: "none" };
 
 export interface LocalChain {
   /** What `--check` smokes. */
@@ -17,9 +33,12 @@ export interface LocalChain {
   /** The key the proxy holds (made up for the offline upstream): masked in whatever is printed. */
   upstreamKey?: string;
   proxy: ProxyProcess;
+  /** Nginx's address, when it runs. */
+  siteUrl?: string;
+  web: WebUi;
   /** Set when Nginx is not installed: the reason, with the install line. */
   nginxMissing?: string;
-  /** Resolves when the proxy or Nginx ends (on its own, unless we stopped it), with what happened. */
+  /** Resolves when the proxy, Nginx or NextChat ends (on its own, unless we stopped it), with what happened. */
   died: Promise<string>;
 }
 
@@ -29,15 +48,24 @@ export interface LocalHooks {
   proxyLog?(line: string): void;
 }
 
-/** Starts the pieces, each registered in `stops` as soon as it runs. */
-export async function startLocalChain(root: string, options: LocalOptions, hooks: LocalHooks, stops: Teardown): Promise<LocalChain> {
+export interface LocalPieces {
+  stops: Teardown;
+  guard: Guard;
+  /** The nginx binary (--nginx, or the one found); undefined when there is none. */
+  nginx: string | undefined;
+}
+
+/** Starts the pieces, each registered in `stops` and `guard` as soon as it runs. */
+export async function startLocalChain(root: string, options: LocalOptions, hooks: LocalHooks, pieces: LocalPieces): Promise<LocalChain> {
+  const { stops, guard } = pieces;
+  const ports = { "--http-port": options.httpPort, "--proxy-port": options.proxyPort, "--web-port": options.webPort };
   let upstreamUrl: string;
   let upstreamKey: string | undefined;
   if (options.upstream.kind === "offline") {
     // The proxy holds a made-up key and the offline upstream checks it, as OpenAI would a real one.
     upstreamKey = `sk-offline-${randomBytes(12).toString("hex")}`;
     const upstream = await startOfflineUpstream(upstreamKey);
-    stops.push(() => upstream.close());
+    stops.push(() => upstream.close(), "the offline upstream");
     upstreamUrl = upstream.url;
     hooks.say(`upstream  ${upstreamUrl}  OFFLINE: canned answers, no OpenAI (OPENAI_API_KEY=sk-… for the real one)`);
   } else {
@@ -52,51 +80,115 @@ export async function startLocalChain(root: string, options: LocalOptions, hooks
     port: options.proxyPort,
     env: { UPSTREAM_URL: upstreamUrl, PROXY_TOKEN: options.proxyToken, ...(upstreamKey ? { OPENAI_API_KEY: upstreamKey } : {}) },
     onLog: hooks.proxyLog,
+    onSpawn: (pid) => guard.add({ id: "proxy", what: `the proxy (pid ${pid})`, group: pid }),
+  }).catch((err: Error) => {
+    guard.drop("proxy");
+    throw new Error(bindProblem(err.message, ports) ?? err.message);
   });
-  stops.push(() => proxy.stop());
+  stops.push(async () => {
+    await proxy.stop();
+    guard.drop("proxy");
+  }, `the proxy (pid ${proxy.pid})`);
   hooks.say(`proxy     ${proxy.url}  pid ${proxy.pid}`);
 
-  const binary = nginxFrom(options.nginx, findNginx());
+  const { web, process: webProcess } = await startWebUi(options, proxy, pieces, hooks);
+
   let nginx: NginxProcess | undefined;
   let nginxMissing: string | undefined;
-  if (binary) {
+  if (pieces.nginx) {
+    const chatPage = web.kind === "builtin" ? await readFile(path.join(root, "web", CHAT_PAGE), "utf8") : undefined;
     nginx = await runNginx({
-      binary,
+      binary: pieces.nginx,
       tempPrefix: "gptsite-local-",
       ports: [options.httpPort],
+      files: chatPage ? { [CHAT_PAGE]: chatPage } : {},
       site: (prefix) =>
         renderSite({
           serverName: "localhost",
           listen: { http: options.httpPort, address: "127.0.0.1" },
           apiUpstream: proxy.url,
-          ...(options.web ? { webUpstream: options.web } : {}),
+          ...(web.kind === "nextchat" || web.kind === "url" ? { webUpstream: web.url } : {}),
+          ...(chatPage ? { chatPage: path.join(prefix, CHAT_PAGE) } : {}),
           accessLog: path.join(prefix, "access.log"),
         }),
+      onSpawn: (pid, prefix) => guard.add({ id: "nginx", what: `nginx (pid ${pid}) and its temp dir ${prefix}`, group: pid, remove: prefix }),
+    }).catch((err: Error) => {
+      guard.drop("nginx");
+      throw new Error(bindProblem(err.message, ports) ?? err.message);
     });
-    stops.push(() => nginx!.stop());
-    hooks.say(`nginx     http://127.0.0.1:${options.httpPort}  pid ${nginx.pid}, ${binary}, config ${path.join(nginx.prefix, "nginx.conf")}`);
+    const { pid, prefix } = nginx;
+    stops.push(async () => {
+      await nginx!.stop();
+      guard.drop("nginx");
+    }, `nginx (pid ${pid}) and its temp dir ${prefix}`);
+    hooks.say(`nginx     http://127.0.0.1:${options.httpPort}  pid ${pid}, ${pieces.nginx}, config ${path.join(prefix, "nginx.conf")}`);
   } else {
-    nginxMissing = `nginx not found ${options.nginx ? `at ${options.nginx}` : "on PATH or in /usr/sbin"}; install it: ${NGINX_INSTALL}`;
+    nginxMissing = `nginx not found on PATH or in /usr/sbin; install it: ${NGINX_INSTALL}`;
     hooks.say(`nginx     MISSING: ${nginxMissing}`);
   }
-  if (options.web) hooks.say(`web UI    ${options.web}  behind Nginx's /`);
 
-  const died = Promise.race([
-    proxy.exited.then((how) => `the proxy stopped on its own (${how})`),
-    ...(nginx ? [nginx.exited.then((how) => `nginx stopped on its own (${how})`)] : []),
-  ]);
+  const siteUrl = nginx ? `http://127.0.0.1:${options.httpPort}` : undefined;
+  const webUrl = web.kind === "nextchat" || web.kind === "url" ? web.url : undefined;
   return {
     target: mergeTarget({}, {
       functionUrl: proxy.url,
-      ...(nginx ? { siteUrl: `http://127.0.0.1:${options.httpPort}` } : {}),
-      ...(options.web ? { webUrl: options.web } : {}),
+      siteUrl,
+      webUrl,
       hostIp: "127.0.0.1",
       proxyToken: options.proxyToken,
-      ...(options.accessCode ? { accessCode: options.accessCode } : {}),
+      accessCode: web.kind === "nextchat" ? web.accessCode : options.accessCode,
     }),
     ...(upstreamKey ? { upstreamKey } : {}),
     proxy,
+    ...(siteUrl ? { siteUrl } : {}),
+    web,
     ...(nginxMissing ? { nginxMissing } : {}),
-    died,
+    died: Promise.race([
+      proxy.exited.then((how) => `the proxy stopped on its own (${how})`),
+      ...(nginx ? [nginx.exited.then((how) => `nginx stopped on its own (${how})`)] : []),
+      ...(webProcess ? [webProcess.exited] : []),
+    ]),
   };
+}
+
+/** Picks what is at `/` and starts NextChat when that is the pick. */
+async function startWebUi(options: LocalOptions, proxy: ProxyProcess, pieces: LocalPieces, hooks: LocalHooks): Promise<{ web: WebUi; process?: WebUiProcess }> {
+  const choice = options.web;
+  if (choice.kind === "url") {
+    hooks.say(`web UI    ${choice.url}  behind Nginx's /`);
+    return { web: { kind: "url", url: choice.url } };
+  }
+  if (!pieces.nginx) return { web: { kind: "none" } };
+  if (choice.kind === "builtin") {
+    hooks.say("web UI    the built-in chat page (web/chat.html) at /");
+    return { web: { kind: "builtin" } };
+  }
+  const why = await dockerUnavailable(options.webImage);
+  if (why) {
+    if (choice.kind === "nextchat") throw new Error(`--web nextchat: ${why}`);
+    hooks.say(`web UI    the built-in chat page (web/chat.html) at /; NextChat would run in Docker, but ${why}`);
+    return { web: { kind: "builtin" } };
+  }
+  const taken = await portProblem({ "--web-port": options.webPort });
+  if (taken) throw new Error(taken);
+  const accessCode = options.accessCode ?? generateSecret();
+  const name = `gptsite-local-web-${process.pid}`;
+  const nextChat = await runNextChat({
+    image: options.webImage,
+    port: options.webPort,
+    name,
+    proxyUrl: proxy.url,
+    proxyToken: options.proxyToken,
+    accessCode,
+    onCreate: () => pieces.guard.add({ id: "web", what: `NextChat (container ${name})`, run: ["docker", "rm", "--force", name] }),
+  }).catch((err: Error) => {
+    pieces.guard.drop("web");
+    throw err;
+  });
+  pieces.stops.push(async () => {
+    await nextChat.stop();
+    pieces.guard.drop("web");
+  }, nextChat.what);
+  hooks.say(`web UI    ${nextChat.url}  NextChat (${options.webImage}, container ${name}) behind Nginx's /`);
+  return { web: { kind: "nextchat", url: nextChat.url, accessCode, codeGenerated: options.accessCode === undefined }, process: nextChat };
 }
