@@ -10,8 +10,6 @@ import { pollUntil } from "../../nginx/run.js";
 
 export interface WebUiProcess {
   readonly url: string;
-  /** How the stop line names it. */
-  readonly what: string;
   /** Resolves when it ends (unless we stopped it), with how. */
   readonly exited: Promise<string>;
   stop(): Promise<void>;
@@ -19,7 +17,7 @@ export interface WebUiProcess {
 
 /** Undefined when an engine answers and holds `image`; otherwise why NextChat cannot run. */
 export async function dockerUnavailable(image: string): Promise<string | undefined> {
-  const found = await $({ quiet: true, nothrow: true, timeout: "15s" })`docker image inspect --format {{.Id}} ${image}`;
+  const found = await $({ quiet: true, nothrow: true, timeout: "15s" })`docker image inspect --format ${"{{.Id}}"} ${image}`;
   if (found.exitCode === 0) return undefined;
   const said = found.stderr.trim().split("\n").at(-1) ?? "";
   if (found.exitCode === 127) return "no docker command";
@@ -80,7 +78,7 @@ export async function runNextChat(run: NextChatRun): Promise<WebUiProcess> {
     await stop();
     throw err;
   }
-  return { url, what: `NextChat (container ${run.name})`, exited, stop };
+  return { url, exited, stop };
 }
 
 async function answers(url: string): Promise<boolean> {

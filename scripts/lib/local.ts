@@ -19,6 +19,13 @@ import type { Teardown } from "./teardown.js";
 /** The built-in chat page (web/chat.html), copied into Nginx's temp prefix under this name. */
 const CHAT_PAGE = "chat.html";
 
+/** How the stop lines (the script's and the watchdog's) name each piece. */
+const NAMES = {
+  proxy: (pid: number) => `the proxy (pid ${pid})`,
+  nginx: (pid: number, prefix: string) => `nginx (pid ${pid}) and its temp dir ${prefix}`,
+  web: (container: string) => `NextChat (container ${container})`,
+};
+
 /** What is at `/`. */
 export type WebUi =
   | { kind: "nextchat"; url: string; accessCode: string; codeGenerated: boolean }
@@ -80,15 +87,9 @@ export async function startLocalChain(root: string, options: LocalOptions, hooks
     port: options.proxyPort,
     env: { UPSTREAM_URL: upstreamUrl, PROXY_TOKEN: options.proxyToken, ...(upstreamKey ? { OPENAI_API_KEY: upstreamKey } : {}) },
     onLog: hooks.proxyLog,
-    onSpawn: (pid) => guard.add({ id: "proxy", what: `the proxy (pid ${pid})`, group: pid }),
-  }).catch((err: Error) => {
-    guard.drop("proxy");
-    throw new Error(bindProblem(err.message, ports) ?? err.message);
-  });
-  stops.push(async () => {
-    await proxy.stop();
-    guard.drop("proxy");
-  }, `the proxy (pid ${proxy.pid})`);
+    onSpawn: (pid) => guard.add({ id: "proxy", what: NAMES.proxy(pid), group: pid }),
+  }).catch(failedToStart(pieces, "proxy", ports));
+  own(pieces, "proxy", NAMES.proxy(proxy.pid), () => proxy.stop());
   hooks.say(`proxy     ${proxy.url}  pid ${proxy.pid}`);
 
   const { web, process: webProcess } = await startWebUi(options, proxy, pieces, hooks);
@@ -97,7 +98,7 @@ export async function startLocalChain(root: string, options: LocalOptions, hooks
   let nginxMissing: string | undefined;
   if (pieces.nginx) {
     const chatPage = web.kind === "builtin" ? await readFile(path.join(root, "web", CHAT_PAGE), "utf8") : undefined;
-    nginx = await runNginx({
+    const started = await runNginx({
       binary: pieces.nginx,
       tempPrefix: "gptsite-local-",
       ports: [options.httpPort],
@@ -107,20 +108,15 @@ export async function startLocalChain(root: string, options: LocalOptions, hooks
           serverName: "localhost",
           listen: { http: options.httpPort, address: "127.0.0.1" },
           apiUpstream: proxy.url,
-          ...(web.kind === "nextchat" || web.kind === "url" ? { webUpstream: web.url } : {}),
+          ...("url" in web ? { webUpstream: web.url } : {}),
           ...(chatPage ? { chatPage: path.join(prefix, CHAT_PAGE) } : {}),
           accessLog: path.join(prefix, "access.log"),
         }),
-      onSpawn: (pid, prefix) => guard.add({ id: "nginx", what: `nginx (pid ${pid}) and its temp dir ${prefix}`, group: pid, remove: prefix }),
-    }).catch((err: Error) => {
-      guard.drop("nginx");
-      throw new Error(bindProblem(err.message, ports) ?? err.message);
-    });
-    const { pid, prefix } = nginx;
-    stops.push(async () => {
-      await nginx!.stop();
-      guard.drop("nginx");
-    }, `nginx (pid ${pid}) and its temp dir ${prefix}`);
+      onSpawn: (pid, prefix) => guard.add({ id: "nginx", what: NAMES.nginx(pid, prefix), group: pid, remove: prefix }),
+    }).catch(failedToStart(pieces, "nginx", ports));
+    nginx = started;
+    const { pid, prefix } = started;
+    own(pieces, "nginx", NAMES.nginx(pid, prefix), () => started.stop());
     hooks.say(`nginx     http://127.0.0.1:${options.httpPort}  pid ${pid}, ${pieces.nginx}, config ${path.join(prefix, "nginx.conf")}`);
   } else {
     nginxMissing = `nginx not found on PATH or in /usr/sbin; install it: ${NGINX_INSTALL}`;
@@ -128,12 +124,11 @@ export async function startLocalChain(root: string, options: LocalOptions, hooks
   }
 
   const siteUrl = nginx ? `http://127.0.0.1:${options.httpPort}` : undefined;
-  const webUrl = web.kind === "nextchat" || web.kind === "url" ? web.url : undefined;
   return {
     target: mergeTarget({}, {
       functionUrl: proxy.url,
       siteUrl,
-      webUrl,
+      webUrl: "url" in web ? web.url : undefined,
       hostIp: "127.0.0.1",
       proxyToken: options.proxyToken,
       accessCode: web.kind === "nextchat" ? web.accessCode : options.accessCode,
@@ -180,15 +175,25 @@ async function startWebUi(options: LocalOptions, proxy: ProxyProcess, pieces: Lo
     proxyUrl: proxy.url,
     proxyToken: options.proxyToken,
     accessCode,
-    onCreate: () => pieces.guard.add({ id: "web", what: `NextChat (container ${name})`, run: ["docker", "rm", "--force", name] }),
-  }).catch((err: Error) => {
-    pieces.guard.drop("web");
-    throw err;
-  });
-  pieces.stops.push(async () => {
-    await nextChat.stop();
-    pieces.guard.drop("web");
-  }, nextChat.what);
+    onCreate: () => pieces.guard.add({ id: "web", what: NAMES.web(name), run: ["docker", "rm", "--force", name] }),
+  }).catch(failedToStart(pieces, "web", {}));
+  own(pieces, "web", NAMES.web(name), () => nextChat.stop());
   hooks.say(`web UI    ${nextChat.url}  NextChat (${options.webImage}, container ${name}) behind Nginx's /`);
   return { web: { kind: "nextchat", url: nextChat.url, accessCode, codeGenerated: options.accessCode === undefined }, process: nextChat };
+}
+
+/** A running piece: `stops` stops it (and names it in the stop line), then the guard forgets it. */
+function own(pieces: LocalPieces, id: string, what: string, stop: () => Promise<void>): void {
+  pieces.stops.push(async () => {
+    await stop();
+    pieces.guard.drop(id);
+  }, what);
+}
+
+/** A piece that failed to start has stopped itself: the guard forgets it, and a port taken meanwhile gets its one sentence. */
+function failedToStart(pieces: LocalPieces, id: string, ports: Readonly<Record<string, number>>): (err: Error) => never {
+  return (err) => {
+    pieces.guard.drop(id);
+    throw new Error(bindProblem(err.message, ports) ?? err.message);
+  };
 }

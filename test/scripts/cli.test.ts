@@ -34,6 +34,7 @@ describe("parseFlags", () => {
 describe("generated secrets", () => {
   it("a generated proxy token never starts with '-' (it would read as an option): 10,000 drawn", () => {
     const tokens = Array.from({ length: 10_000 }, () => (parseLocalArgs([], {}) as { options: LocalOptions }).options.proxyToken);
+    expect(tokens.filter((t) => t.startsWith("-"))).toEqual([]);
     expect(tokens.filter((t) => !/^[0-9a-f]{32}$/.test(t))).toEqual([]);
     expect(new Set(tokens).size).toBe(tokens.length);
   });

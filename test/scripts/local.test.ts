@@ -138,6 +138,16 @@ describe.skipIf(!nginxBinary)("npm run local", () => {
     expect((await fetch(`http://127.0.0.1:${p.http}/chat.html`)).status).toBe(404);
   });
 
+  it("--web nextchat without a Docker engine fails saying why, and stops the proxy it had started", async () => {
+    const p = await ports();
+    const run = await runScript("local", ["--web", "nextchat", ...p.args], { env: { DOCKER_HOST: "unix:///nonexistent/docker.sock" } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("local: --web nextchat: no Docker engine answers at unix:///nonexistent/docker.sock\n");
+    const { proxy } = announced(run.stdout);
+    expect(run.stdout.trimEnd().split("\n").at(-1)).toBe(`local: stopped the proxy (pid ${proxy}), the offline upstream.`);
+    expect(alive(proxy)).toBe(false);
+  });
+
   // A terminal's Ctrl-C signals the whole foreground group; this runs the script as npm does, minus npm.
   it("stays up and serves an OpenAI client with what it printed; Ctrl-C (SIGINT to the group) stops everything, exit 130", async () => {
     const p = await ports();
