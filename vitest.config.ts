@@ -5,6 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // The engine suites need the Pulumi CLI and a Docker daemon: `npm run test:engine`.
     exclude: ["**/node_modules/**", "test/**/*.engine.test.ts"],
+    globalSetup: ["test/setup/build-proxy.ts"],
     // Suites start real servers (proxy, Nginx, upstream doubles) on 127.0.0.1 with ephemeral ports.
     pool: "forks",
     testTimeout: 30_000,

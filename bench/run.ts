@@ -6,6 +6,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { EXIT, UsageError } from "../scripts/lib/cli.js";
 import { buildProxy } from "./chain.js";
 import { measureColdStart } from "./coldstart.js";
 import { describeMachine, loadAverage } from "./machine.js";
@@ -65,8 +66,9 @@ async function main(): Promise<void> {
   try {
     cli = parseCommandLine(process.argv.slice(2));
   } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
-    process.exit(2);
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(EXIT.usage);
   }
   if (cli.help) return void process.stdout.write(`${USAGE}\n`);
   const started = Date.now();

@@ -1,5 +1,5 @@
 // How much the bench measures: the full run (a few minutes), --quick, and the command line.
-import { parseArgs } from "node:util";
+import { parseFlags, stringFlag, UsageError } from "../scripts/lib/cli.js";
 import type { ColdStartSettings } from "./coldstart.js";
 import type { MemorySettings } from "./memory.js";
 import type { StreamingSettings } from "./stream.js";
@@ -32,7 +32,7 @@ export const QUICK: BenchSettings = {
   coldStart: { starts: 3 },
 };
 
-export const USAGE = `npm run bench -- [options]
+export const USAGE = `Usage: npm run bench -- [options]
 
 Measures the proxy (built from function/src, run as in the function) and Nginx on 127.0.0.1 against
 the test upstream; prints a table and writes it as JSON. Only ratios compare across machines.
@@ -43,7 +43,9 @@ the test upstream; prints a table and writes it as JSON. Only ratios compare acr
   --node PATH          node binary for the proxy and the hello-worlds (e.g. a Node 18.15 one, SCF's)
   --node-flags="…"     flags for the proxy instead of NODE_FLAGS from function/build.ts ("" for none)
   --out FILE           where the JSON goes (default bench/results/latest.json)
-  --help
+  -h, --help           this text
+
+Exit status: 0 measured (missed targets are results, not failures), 1 a measurement failed, 2 bad usage.
 
 Examples:
   npm run bench
@@ -59,25 +61,15 @@ export interface CommandLine {
   help: boolean;
 }
 
+/** Every gptsite CLI's convention (scripts/lib/cli.ts); bad usage throws a UsageError. */
 export function parseCommandLine(argv: string[]): CommandLine {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      quick: { type: "boolean", default: false },
-      runs: { type: "string" },
-      only: { type: "string" },
-      node: { type: "string" },
-      "node-flags": { type: "string" },
-      out: { type: "string" },
-      help: { type: "boolean", default: false },
-    },
-    strict: true,
-  });
-  const base = values.quick ? QUICK : FULL;
+  const flags = parseFlags(argv, { string: ["runs", "only", "node", "node-flags", "out"], boolean: ["quick"] }, "bench");
+  const base = flags.quick ? QUICK : FULL;
   let settings = base;
-  if (values.runs !== undefined) {
-    const runs = Number(values.runs);
-    if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected a whole number, at least 1; got ${JSON.stringify(values.runs)}`);
+  const runsFlag = stringFlag(flags, "runs");
+  if (runsFlag !== undefined) {
+    const runs = Number(runsFlag);
+    if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs: expected a whole number, at least 1; got ${JSON.stringify(runsFlag)}`);
     settings = {
       ...base,
       streaming: { ...base.streaming, runs },
@@ -85,15 +77,16 @@ export function parseCommandLine(argv: string[]): CommandLine {
       memory: { ...base.memory, runs },
     };
   }
-  const sections = values.only === undefined ? [...SECTIONS] : values.only.split(",").map((s) => s.trim());
+  const only = stringFlag(flags, "only");
+  const sections = only === undefined ? [...SECTIONS] : only.split(",").map((s) => s.trim());
   const unknown = sections.filter((s) => !(SECTIONS as readonly string[]).includes(s));
-  if (unknown.length > 0) throw new Error(`--only: unknown section ${unknown.map((s) => JSON.stringify(s)).join(", ")}; allowed: ${SECTIONS.join(", ")}`);
+  if (unknown.length > 0) throw new UsageError(`--only: unknown section ${unknown.map((s) => JSON.stringify(s)).join(", ")}; allowed: ${SECTIONS.join(", ")}`);
   return {
     settings,
     sections: sections as Section[],
-    node: values.node,
-    nodeFlags: values["node-flags"]?.split(/\s+/).filter(Boolean),
-    out: values.out,
-    help: values.help,
+    node: stringFlag(flags, "node"),
+    nodeFlags: stringFlag(flags, "node-flags")?.split(/\s+/).filter(Boolean),
+    out: stringFlag(flags, "out"),
+    help: flags.help === true,
   };
 }

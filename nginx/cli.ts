@@ -1,13 +1,15 @@
-// npm run nginx:render -- --server-name chat.example.com --api-upstream https://… [options]
-// Prints renderSite()'s text; bad options print every problem and exit 1.
-import { parseArgs } from "node:util";
+// npm run -s nginx:render -- --server-name chat.example.com --api-upstream https://… [--out FILE]
+// Prints (or writes) renderSite()'s text. The command line follows every gptsite CLI's convention
+// (scripts/lib/cli.ts): bad options are bad usage, every problem listed at once, exit 2.
+import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { EXIT, parseFlags, stringFlag, UsageError } from "../scripts/lib/cli.js";
 import { renderSite, SITE_DEFAULTS, SiteOptionsError, validateSiteOptions, type SiteOptions } from "./index.js";
 
-export const USAGE = `Usage: npm run nginx:render -- --server-name NAME --api-upstream URL [options]
+export const USAGE = `Usage: npm run -s nginx:render -- --server-name NAME --api-upstream URL [options]
 
 Prints the site's Nginx config (http context; a stock nginx image reads it as
-/etc/nginx/conf.d/default.conf).
+/etc/nginx/conf.d/default.conf), or writes it to --out FILE. (-s keeps npm's own lines out of it.)
 
   --server-name NAME       the site's domain, "localhost" or "_"                   (required)
   --api-upstream URL       the function proxy's base URL, without /v1                (required)
@@ -26,56 +28,54 @@ Prints the site's Nginx config (http context; a stock nginx image reads it as
   --burst N                requests above the rate before 429 (default ${SITE_DEFAULTS.rateLimit.burst})
   --resolver ADDR          DNS resolver for upstream names, e.g. 127.0.0.11 in Docker
   --access-log PATH|off    access log (default ${SITE_DEFAULTS.accessLog})
+  --out FILE               write the config to FILE instead of printing it
   -h, --help               this text
 
-Example:
-  npm run nginx:render -- --server-name chat.example.com \\
+Exit status: 0 rendered, 1 FILE could not be written, 2 bad usage (every problem is listed).
+
+Examples:
+  npm run -s nginx:render -- --server-name chat.example.com \\
     --api-upstream https://1234567890-abc.ap-singapore.tencentscf.com \\
     --web-upstream http://nextchat:3000 --resolver 127.0.0.11 \\
     --tls-cert /etc/nginx/tls/fullchain.pem --tls-key /etc/nginx/tls/key.pem > default.conf
+  npm run nginx:render -- --server-name localhost --api-upstream http://127.0.0.1:9000 --out site.conf
 `;
 
 const FLAGS = {
-  "server-name": { type: "string" },
-  "api-upstream": { type: "string" },
-  "web-upstream": { type: "string" },
-  "tls-cert": { type: "string" },
-  "tls-key": { type: "string" },
-  "http-port": { type: "string" },
-  "https-port": { type: "string" },
-  "listen-address": { type: "string" },
-  "hsts-max-age": { type: "string" },
-  "api-trusted-ca": { type: "string" },
-  "function-timeout": { type: "string" },
-  "read-timeout": { type: "string" },
-  "max-body-bytes": { type: "string" },
-  rate: { type: "string" },
-  burst: { type: "string" },
-  resolver: { type: "string" },
-  "access-log": { type: "string" },
-  help: { type: "boolean", short: "h" },
+  string: [
+    "server-name", "api-upstream", "web-upstream", "tls-cert", "tls-key", "http-port", "https-port", "listen-address",
+    "hsts-max-age", "api-trusted-ca", "function-timeout", "read-timeout", "max-body-bytes", "rate", "burst", "resolver",
+    "access-log", "out",
+  ],
+  boolean: [],
 } as const;
 
+type Flag = (typeof FLAGS.string)[number];
+
 export interface CliResult {
-  code: 0 | 1;
+  code: (typeof EXIT)[keyof typeof EXIT];
   stdout: string;
   stderr: string;
+  /** --out: where stdout goes instead of the terminal. */
+  out?: string;
 }
 
-/** The whole CLI as a function of its arguments (main() only prints the result). */
+/** The whole CLI as a function of its arguments (main() only prints or writes the result). */
 export function runCli(argv: string[]): CliResult {
-  let values: ReturnType<typeof parseArgs<{ options: typeof FLAGS; strict: true }>>["values"];
+  let flags;
   try {
-    ({ values } = parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }));
+    flags = parseFlags(argv, FLAGS, "nginx:render");
   } catch (err) {
-    return { code: 1, stdout: "", stderr: `${(err as Error).message}\n\n${USAGE}` };
+    if (err instanceof UsageError) return { code: EXIT.usage, stdout: "", stderr: `${err.message}\n` };
+    throw err;
   }
-  if (values.help) return { code: 0, stdout: USAGE, stderr: "" };
+  if (flags.help) return { code: EXIT.ok, stdout: USAGE, stderr: "" };
+  const values = Object.fromEntries(FLAGS.string.map((f) => [f, stringFlag(flags, f)])) as Record<Flag, string | undefined>;
 
   const problems: string[] = [];
-  const number = (flag: keyof typeof FLAGS): number | undefined => {
+  const number = (flag: Flag): number | undefined => {
     const raw = values[flag];
-    if (raw === undefined || typeof raw !== "string") return undefined;
+    if (raw === undefined) return undefined;
     const parsed = Number(raw);
     if (raw.trim() === "" || !Number.isFinite(parsed)) {
       problems.push(`--${flag}: expected a number; got ${JSON.stringify(raw)}.`);
@@ -113,8 +113,8 @@ export function runCli(argv: string[]): CliResult {
     accessLog: values["access-log"],
   } as SiteOptions;
   problems.push(...validateSiteOptions(options).map(withFlag));
-  if (problems.length > 0) return { code: 1, stdout: "", stderr: `${new SiteOptionsError(problems).message}\n` };
-  return { code: 0, stdout: renderSite(options), stderr: "" };
+  if (problems.length > 0) return { code: EXIT.usage, stdout: "", stderr: `${new SiteOptionsError(problems).message}\n` };
+  return { code: EXIT.ok, stdout: renderSite(options), stderr: "", ...(values.out ? { out: values.out } : {}) };
 }
 
 /** The option a validator message starts with, as the flag that sets it. */
@@ -147,7 +147,16 @@ function withFlag(problem: string): string {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const result = runCli(process.argv.slice(2));
-  process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   process.exitCode = result.code;
+  if (result.out === undefined) {
+    process.stdout.write(result.stdout);
+  } else {
+    try {
+      writeFileSync(result.out, result.stdout);
+    } catch (err) {
+      process.stderr.write(`nginx:render: cannot write --out ${result.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+      process.exitCode = EXIT.failed;
+    }
+  }
 }

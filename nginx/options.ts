@@ -32,6 +32,11 @@ export interface SiteOptions {
   /** The web UI (NextChat) base URL, e.g. `http://nextchat:3000`; absent means no `/` location. */
   webUpstream?: string;
   /**
+   * Without `webUpstream`: an HTML file (absolute path) Nginx serves at `/` itself, such as
+   * `npm run local`'s built-in chat page (web/chat.html), which talks to `/v1/`.
+   */
+  chatPage?: string;
+  /**
    * The function proxy base URL without `/v1`, e.g. `https://1234.ap-singapore.tencentscf.com` or
    * `http://127.0.0.1:9000`. For an HTTPS URL the request carries the function's own Host and SNI.
    */

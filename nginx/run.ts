@@ -42,6 +42,10 @@ export interface NginxRun {
   httpLevel?: string;
   /** Temp directory name prefix (default `gptsite-nginx-`). */
   tempPrefix?: string;
+  /** Files written into the prefix before Nginx starts (name → content), e.g. a page the site serves. */
+  files?: Readonly<Record<string, string>>;
+  /** Called as soon as the master runs, before it accepts: its pid (it leads its group) and the prefix. */
+  onSpawn?: (pid: number, prefix: string) => void;
 }
 
 export interface NginxProcess {
@@ -80,8 +84,9 @@ export async function runNginx(run: NginxRun): Promise<NginxProcess> {
   const prefix = await mkdtemp(path.join(tmpdir(), run.tempPrefix ?? "gptsite-nginx-"));
   try {
     const conf = localConf(run.site(prefix), prefix, run.httpLevel);
+    for (const [name, content] of Object.entries(run.files ?? {})) await writeFile(path.join(prefix, name), content);
     await writeFile(path.join(prefix, "nginx.conf"), conf);
-    return await launch(run.binary, prefix, conf, run.ports);
+    return await launch(run, prefix, conf);
   } catch (err) {
     await rm(prefix, { recursive: true, force: true });
     throw err;
@@ -97,9 +102,10 @@ export async function pollUntil(check: () => boolean | Promise<boolean>, what: s
   }
 }
 
-async function launch(binary: string, prefix: string, conf: string, ports: readonly number[]): Promise<NginxProcess> {
-  const child = spawn(binary, nginxArgs(prefix), { stdio: ["ignore", "ignore", "pipe"], detached: true });
+async function launch(run: NginxRun, prefix: string, conf: string): Promise<NginxProcess> {
+  const child = spawn(run.binary, nginxArgs(prefix), { stdio: ["ignore", "ignore", "pipe"], detached: true });
   running.add(child);
+  if (child.pid !== undefined) run.onSpawn?.(child.pid, prefix);
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const spawned = new Promise<void>((resolve, reject) => {
@@ -123,7 +129,7 @@ async function launch(binary: string, prefix: string, conf: string, ports: reado
   try {
     await spawned;
     await pollUntil(() => gone() || fileInPrefix("nginx.pid") !== "", "nginx to write its pid file");
-    for (const port of ports) {
+    for (const port of run.ports) {
       if (!gone()) await waitForPort(port, gone);
     }
     if (gone()) {

@@ -33,6 +33,7 @@ export interface ResolvedSiteOptions {
   publicHttpsPort?: number;
   hstsMaxAgeSec: number;
   web?: UpstreamUrl;
+  chatPage?: string;
   api: UpstreamUrl;
   apiTrustedCa?: string;
   functionTimeoutSec: number;
@@ -112,6 +113,11 @@ export function validateSiteOptions(options: SiteOptions): string[] {
     }
   }
 
+  if (o.chatPage !== undefined) {
+    checkPath(problems, "chatPage", o.chatPage);
+    if (o.webUpstream !== undefined) problems.push(`chatPage: serves / when there is no web UI; got webUpstream ${show(o.webUpstream)} too. Give one of them.`);
+  }
+
   const api = parseUpstream(o.apiUpstream);
   if (typeof api === "string") {
     problems.push(`apiUpstream: ${api}; got ${show(o.apiUpstream)}. Example: https://1234567890-abc.ap-singapore.tencentscf.com.`);
@@ -169,6 +175,7 @@ export function resolveSiteOptions(options: SiteOptions): ResolvedSiteOptions {
     publicHttpsPort: options.publicHttpsPort ?? options.listen.https,
     hstsMaxAgeSec: options.hstsMaxAgeSec ?? SITE_DEFAULTS.hstsMaxAgeSec,
     web: options.webUpstream === undefined ? undefined : (parseUpstream(options.webUpstream) as UpstreamUrl),
+    chatPage: options.chatPage,
     api: parseUpstream(options.apiUpstream) as UpstreamUrl,
     apiTrustedCa: options.apiTrustedCa,
     functionTimeoutSec,

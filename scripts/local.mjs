@@ -1,16 +1,21 @@
 #!/usr/bin/env -S npx --no-install tsx
 // npm run local -- --help
 // The whole chain on this machine: upstream (offline unless a key is given) → the built proxy →
-// the system Nginx; prints what to point a client at and stays up until Ctrl-C, or with --check runs
-// the smoke hops against it and exits with their status. Everything it started is stopped on exit.
+// the system Nginx, with a chat at /; prints what to open and what to point a client at and stays up
+// until Ctrl-C, or with --check runs the smoke hops against it and exits with their status.
+// Everything it started is stopped on exit; a watchdog stops it should this process be killed outright.
+import { constants } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chalk, spinner } from "zx";
+import { findNginx } from "../nginx/run.ts";
 import { build, needsBuild } from "./lib/build.ts";
 import { EXIT, spinnerAllowed, UsageError } from "./lib/cli.ts";
-import { clientHelp, nginxMissingOutcome } from "./lib/local-print.ts";
+import { Guard } from "./lib/guard.ts";
+import { clientHelp, nginxMissingOutcome, stoppedLine } from "./lib/local-print.ts";
 import { LOCAL_HELP, parseLocalArgs } from "./lib/local-args.ts";
 import { startLocalChain } from "./lib/local.ts";
+import { portProblem } from "./lib/ports.ts";
 import { Teardown } from "./lib/teardown.ts";
 import { smokeAndPrint } from "./lib/present.ts";
 import { Redactor } from "./lib/secrets.ts";
@@ -19,7 +24,11 @@ import { smokeSettings } from "./lib/smoke-args.ts";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const redactor = new Redactor();
 const teardown = new Teardown();
+/** @type {Guard | undefined} */
+let guard;
 let toStderr = false;
+// A closed terminal (after a hangup) must not turn the stop into a crash.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
 const say = (line) => (toStderr ? process.stderr : process.stdout).write(`${redactor.mask(line)}\n`);
 
 let stopping = false;
@@ -27,8 +36,22 @@ async function stopAll(exitCode) {
   if (stopping) return;
   stopping = true;
   await teardown.run();
+  if (guard) {
+    guard.close();
+    say(stoppedLine(teardown.stopped));
+  }
   process.exit(exitCode);
 }
+// Ctrl-C, kill, a closing terminal: the chain stops in order, and the status names the signal
+// (128 + its number, as a shell reports a process it ended).
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => void stopAll(128 + constants.signals[signal]));
+// Its parent (npm, a shell) gone means nobody is left to stop the chain: it stops itself.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid === parent || stopping) return;
+  say(`local: its parent process (pid ${parent}) is gone; stopping everything.`);
+  void stopAll(EXIT.failed);
+}, 500).unref();
 
 try {
   const args = parseLocalArgs(process.argv.slice(2), process.env);
@@ -40,15 +63,19 @@ try {
   toStderr = options.flags.json === true;
   const settings = await smokeSettings(options.flags);
   for (const secret of [options.proxyToken, options.accessCode, options.upstream.key]) redactor.add(secret);
-  // Ctrl-C or a kill is the normal end of a chain that stays up; it interrupts a --check.
-  process.on("SIGINT", () => void stopAll(options.check ? 130 : EXIT.ok));
-  process.on("SIGTERM", () => void stopAll(options.check ? 143 : EXIT.ok));
+  const nginx = options.nginx ?? findNginx();
+  const ports = { "--proxy-port": options.proxyPort, ...(nginx ? { "--http-port": options.httpPort } : {}) };
+  const taken = await portProblem(ports);
+  if (taken) throw new Error(taken);
 
   if (await needsBuild(root)) {
     say("building the proxy (npm run build) …");
     await (spinnerAllowed(toStderr) ? spinner("npm run build", () => build(root)) : build(root));
   }
-  const chain = await startLocalChain(root, options, { say, proxyLog: options.check ? undefined : (line) => say(`proxy │ ${line}`) }, teardown);
+  guard = new Guard(ports);
+  const proxyLog = options.check ? undefined : (line) => say(`proxy │ ${line}`);
+  const chain = await startLocalChain(root, options, { say, proxyLog }, { stops: teardown, guard, nginx });
+  if (chain.web.kind === "nextchat") redactor.add(chain.web.accessCode);
 
   if (options.check) {
     const report = await smokeAndPrint(chain.target, settings, {
@@ -57,7 +84,7 @@ try {
     });
     await stopAll(report.exitCode);
   } else {
-    // The generated token is this run's own and the user needs it; one given with --proxy-token stays masked.
+    // Printed unmasked: clientHelp shows only a token or code generated for this run, never one given.
     process.stdout.write(`${clientHelp(chain, options)}\n`);
     const why = await chain.died;
     if (!stopping) {

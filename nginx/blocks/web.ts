@@ -3,6 +3,7 @@
 //   "……" unless the browser's Host goes through unchanged;
 // - every /api/<x>/… route other than the ones it needs fetches the URL in the caller's x-base-url
 //   header, possibly with the server's key: only /api/config and /api/openai/ are let through.
+import path from "node:path";
 import { block, comment, d, section, type Line } from "../conf.js";
 import type { ResolvedSiteOptions, UpstreamUrl } from "../validate.js";
 import { errorPages } from "./errors.js";
@@ -16,6 +17,7 @@ const PAGE_TYPES = "text/css text/plain text/javascript application/javascript a
 export function webLocations(o: ResolvedSiteOptions): Line[] {
   const web = o.web;
   if (!web) {
+    if (o.chatPage) return chatPageLocations(o.chatPage);
     return section("Web UI", ["No webUpstream: this site serves the API only."], [block("location /", [d("return 404")])]);
   }
   return section("Web UI", [], [
@@ -51,4 +53,17 @@ function pageCompression(): Line[] {
     d("gzip_min_length 256", "smaller bodies grow when compressed"),
     d("gzip_comp_level 5", "most of the gain for little CPU"),
   ];
+}
+
+/** A static page at / (npm run local's built-in chat, web/chat.html); it talks to /v1/ like any client. */
+function chatPageLocations(file: string): Line[] {
+  return section("Web UI", ["No webUpstream: a static chat page at /, which talks to /v1/ with the proxy token."], [
+    block("location = /", [
+      d(`root ${path.posix.dirname(file)}`),
+      d(`try_files /${path.posix.basename(file)} =404`, "the page itself: / would otherwise look for an index file"),
+      d("default_type text/html", "whatever the http level's types say about the file's name"),
+      d("charset utf-8"),
+    ]),
+    block("location /", [d("return 404")]),
+  ]);
 }

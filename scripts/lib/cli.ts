@@ -1,10 +1,11 @@
-// What both scripts share about their command line: flags parsed by minimist (zx's parseArgv) with
-// unknown flags refused, values checked with messages that name the flag, the value and what is
-// allowed, and when a spinner may draw.
+// The one command-line convention of every gptsite CLI (npm run local, smoke, nginx:render, bench):
+// `--name value` or `--name=value`, and a value is taken whatever it starts with (a token may begin
+// with `-`); `-h`/`--help` prints the usage and exits 0; no positional arguments; bad usage is one
+// sentence on stderr and exit 2, a failure exit 1. Errors name the option and never echo what may be
+// a secret: an unknown argument is shown only when it is plainly an option name.
 import { isIP } from "node:net";
-import { parseArgv } from "zx";
 
-/** Bad usage: the script prints the message and exits 2. */
+/** Bad usage: the CLI prints the message and exits 2. */
 export class UsageError extends Error {
   override name = "UsageError";
 }
@@ -12,30 +13,48 @@ export class UsageError extends Error {
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export interface FlagSpec {
+  /** Options that take a value; given more than once, every value is kept. */
   string: readonly string[];
   boolean: readonly string[];
 }
 
 export type Flags = Record<string, string | boolean | string[] | undefined>;
 
-/** minimist over `argv` with `spec`; an unknown flag or a stray argument is a UsageError. */
+/** `argv` by `spec` (plus `-h`/`--help`); anything else is a UsageError naming it, value never shown. */
 export function parseFlags(argv: readonly string[], spec: FlagSpec, command: string): Flags {
-  const unknown: string[] = [];
-  const known = new Set([...spec.string, ...spec.boolean, "h"]);
-  const parsed = parseArgv([...argv], {
-    string: [...spec.string],
-    boolean: [...spec.boolean, "help"],
-    alias: { h: "help" },
-    unknown: (arg: string) => {
-      const name = arg.replace(/^--?(no-)?/, "").split("=")[0]!;
-      if (!arg.startsWith("-") || !known.has(name)) unknown.push(arg);
-      return false;
-    },
-  });
-  if (unknown.length > 0) {
-    throw new UsageError(`${command}: unknown argument ${unknown.map((a) => JSON.stringify(a)).join(", ")}; see ${command} --help`);
+  const strings = new Set(spec.string);
+  const booleans = new Set(spec.boolean);
+  const flags: Flags = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "-h" || arg === "--help") {
+      flags.help = true;
+      continue;
+    }
+    const [, name, inline] = /^--([a-z][a-z0-9-]*)(?:=([\s\S]*))?$/.exec(arg) ?? [];
+    if (name !== undefined && strings.has(name)) {
+      let value = inline;
+      if (value === undefined) {
+        if (i + 1 === argv.length) throw new UsageError(`--${name}: expected a value after it; see ${command} --help`);
+        value = argv[++i]!;
+      }
+      const before = flags[name];
+      flags[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before as string]), value];
+    } else if (name !== undefined && booleans.has(name)) {
+      if (inline !== undefined) throw new UsageError(`--${name}: takes no value; see ${command} --help`);
+      flags[name] = true;
+    } else {
+      throw new UsageError(`${command}: ${unknownArgument(arg, i + 1)}; see ${command} --help`);
+    }
   }
-  return parsed as Flags;
+  return flags;
+}
+
+/** An option name is shown (`--sight-url`, `-x`); anything else only by position, as it may be a key. */
+function unknownArgument(arg: string, position: number): string {
+  const option = /^(--[a-z][a-z0-9-]{0,39})(?:=|$)|^(-[a-z])$/i.exec(arg);
+  if (option) return `unknown argument ${JSON.stringify(option[1] ?? option[2])}`;
+  return `unexpected argument number ${position} (not shown: it may be a secret); options start with --`;
 }
 
 /** The last value of a string flag given once or more; undefined when absent. */

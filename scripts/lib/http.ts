@@ -76,14 +76,17 @@ export function describe(err: Error, signal: AbortSignal): Error {
     const reason = signal.reason as Error | undefined;
     return new Error(reason?.name === "TimeoutError" ? "no answer in time (--timeout)" : `aborted: ${reason?.message ?? "unknown reason"}`);
   }
-  const code = (err as NodeJS.ErrnoException).code;
-  return new Error(code && NETWORK_ERRORS[code] ? explain(code) : err.message);
+  const { code, address, port, hostname } = err as NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string };
+  if (!code || !NETWORK_ERRORS[code]) return new Error(err.message);
+  // The address tried, so "connection refused" says by whom: the URL's host, or the one a hop pinned.
+  const where = address ? (port ? `${address.includes(":") ? `[${address}]` : address}:${port}` : address) : hostname;
+  return new Error(explain(code, where));
 }
 
-/** An error code (ECONNREFUSED, CERT_HAS_EXPIRED…) as a phrase, the code in brackets. */
-export function explain(code: string): string {
+/** An error code (ECONNREFUSED, CERT_HAS_EXPIRED…) as a phrase, with where it happened, the code in brackets. */
+export function explain(code: string, where?: string): string {
   const phrase = NETWORK_ERRORS[code];
-  return phrase ? `${phrase} (${code})` : code;
+  return phrase ? `${phrase}${where ? ` at ${where}` : ""} (${code})` : code;
 }
 
 const NETWORK_ERRORS: Record<string, string> = {

@@ -1,5 +1,6 @@
 // `npm run local` command line.
 import { randomBytes } from "node:crypto";
+import { NEXTCHAT_HOST_PORT, NEXTCHAT_IMAGE } from "../../web/nextchat.js";
 import { isExecutable } from "../../nginx/run.js";
 import { numberFlag, parseFlags, stringFlag, urlFlag, UsageError, type Flags } from "./cli.js";
 
@@ -11,17 +12,31 @@ export type UpstreamChoice =
   /** A real one; with a key the proxy holds it, without one callers bring theirs. */
   | { kind: "url"; url: string; key?: string; keyFrom?: "--key" | "OPENAI_API_KEY" };
 
+export type WebChoice =
+  /** NextChat in Docker when an engine and the image are there, else the built-in chat page. */
+  | { kind: "auto" }
+  /** web/chat.html, served by Nginx. */
+  | { kind: "builtin" }
+  /** NextChat in Docker, or a failure saying why not. */
+  | { kind: "nextchat" }
+  /** A web UI already running. */
+  | { kind: "url"; url: string };
+
 export interface LocalOptions {
   upstream: UpstreamChoice;
-  /** A web UI behind Nginx's `/`. */
-  web?: string;
+  /** What Nginx serves at `/`. */
+  web: WebChoice;
+  /** NextChat's image (pinned), for the Docker path. */
+  webImage: string;
+  /** NextChat's port on 127.0.0.1, for the Docker path. */
+  webPort: number;
   proxyPort: number;
   httpPort: number;
   proxyToken: string;
   /** The token was made up for this run (so it may be shown to the user who started it). */
   tokenGenerated: boolean;
   accessCode?: string;
-  /** --nginx: this binary instead of the one on PATH. */
+  /** --nginx: this binary instead of the one on PATH (checked to be executable). */
   nginx?: string;
   check: boolean;
   /** The flags handed on to the smoke settings (--json, --timeout, --model, --only). */
@@ -32,7 +47,8 @@ export const LOCAL_HELP = `Usage: npm run local -- [options]
 
 Runs the whole chain on this machine, no cloud account needed:
   upstream → function proxy (function/dist, built if needed) → Nginx (the rendered site config)
-and prints the URLs to point an OpenAI client at. Ctrl-C stops everything it started.
+with a chat page at / and the OpenAI API at /v1, and prints what to open and what to point an
+OpenAI client at. Ctrl-C stops everything it started.
 
 Upstream:
   (default)               offline: canned streamed answers, nothing leaves this machine
@@ -40,9 +56,17 @@ Upstream:
   --key KEY               the same, from the command line (visible in ps: prefer the variable)
   --upstream URL          any OpenAI-compatible base URL, without /v1 (with --key or OPENAI_API_KEY if it needs one)
 
+Web UI at / (--web):
+  (default)               NextChat in Docker when an engine answers and --web-image is pulled,
+                          else the built-in chat page (web/chat.html)
+  --web builtin           the built-in chat page
+  --web nextchat          NextChat in Docker, or fail saying why not
+  --web URL               a web UI already running (e.g. NextChat on http://127.0.0.1:3000)
+  --web-image IMAGE       NextChat's image (default ${NEXTCHAT_IMAGE})
+  --web-port PORT         NextChat's port on 127.0.0.1 (default ${NEXTCHAT_HOST_PORT})
+  --access-code CODE      NextChat's access code (default: a new random one per run)
+
 Options:
-  --web URL               a web UI (e.g. NextChat on http://127.0.0.1:3000) behind Nginx's /
-  --access-code CODE      its access code, for --check
   --proxy-token TOKEN     the token clients send (default: a new random one per run)
   --proxy-port PORT       the proxy's port on 127.0.0.1 (default 9000)
   --http-port PORT        Nginx's port on 127.0.0.1 (default 8080)
@@ -55,17 +79,21 @@ Options:
 Without Nginx (apt-get install -y nginx, brew install nginx) the proxy runs alone and the
 Nginx hops are skipped; in CI (CI set) that is a failure.
 
-Exit status: 0 stopped cleanly or every check passed, 1 a check failed or something could not start, 2 bad usage.
+Exit status: 0 every check passed, 1 a check failed or something could not start or died,
+2 bad usage, 128 + the signal's number when a signal stopped it (130 Ctrl-C, 143 kill, 129 hangup).
 
 Examples:
   npm run local
   OPENAI_API_KEY=sk-… npm run local
   npm run local -- --upstream http://127.0.0.1:11434 --http-port 8081
-  npm run local -- --check --json
+  npm run -s local -- --check --json > report.json
 `;
 
 export const LOCAL_FLAGS = {
-  string: ["upstream", "key", "web", "access-code", "proxy-token", "proxy-port", "http-port", "nginx", "only", "timeout", "model"],
+  string: [
+    "upstream", "key", "web", "web-image", "web-port", "access-code", "proxy-token", "proxy-port", "http-port", "nginx",
+    "only", "timeout", "model",
+  ],
   boolean: ["check", "json"],
 } as const;
 
@@ -76,24 +104,35 @@ export function parseLocalArgs(argv: readonly string[], env: Readonly<Record<str
   const flags = parseFlags(argv, LOCAL_FLAGS, "local");
   if (flags.help) return { help: true };
   const port = (name: string, fallback: number) => numberFlag(flags, name, fallback, { min: 1, max: 65_535, integer: true });
-  const proxyPort = port("proxy-port", 9000);
-  const httpPort = port("http-port", 8080);
-  if (proxyPort === httpPort) throw new UsageError(`--proxy-port and --http-port: both are ${proxyPort}; give two different ports`);
+  const ports = { "--proxy-port": port("proxy-port", 9000), "--http-port": port("http-port", 8080), "--web-port": port("web-port", NEXTCHAT_HOST_PORT) };
+  const web = webChoice(stringFlag(flags, "web"), flags);
+  const clash = Object.entries(ports).filter(([name]) => name !== "--web-port" || web.kind === "auto" || web.kind === "nextchat");
+  for (const [i, [a, pa]] of clash.entries()) {
+    for (const [b, pb] of clash.slice(i + 1)) {
+      if (pa === pb) throw new UsageError(`${a} and ${b}: both are ${pa}; give different ports`);
+    }
+  }
   const nginx = stringFlag(flags, "nginx");
-  if (nginx === "") throw new UsageError("--nginx: expected the path of an nginx binary; got an empty string");
+  if (nginx !== undefined && !isExecutable(nginx)) {
+    throw new UsageError(`--nginx: ${JSON.stringify(nginx)} is not an executable file; give the path of an nginx binary, or leave --nginx out to use the one on PATH`);
+  }
   const token = stringFlag(flags, "proxy-token");
   if (token !== undefined && (token.length < 16 || token.includes(":"))) {
     throw new UsageError("--proxy-token: expected 16 or more characters without ':' (the proxy splits <key>:<token> at the last ':')");
   }
+  const image = stringFlag(flags, "web-image");
+  if (image === "") throw new UsageError("--web-image: expected an image name such as yidadaa/chatgpt-next-web:v2.16.1; got an empty string");
   if (flags.json === true && flags.check !== true) throw new UsageError("--json: only with --check (without it the chain stays up and prints no report)");
   return {
     help: false,
     options: {
       upstream: upstreamChoice(urlFlag(flags, "upstream"), stringFlag(flags, "key"), env.OPENAI_API_KEY),
-      web: urlFlag(flags, "web"),
-      proxyPort,
-      httpPort,
-      proxyToken: token ?? randomBytes(24).toString("base64url"),
+      web,
+      webImage: image ?? NEXTCHAT_IMAGE,
+      webPort: ports["--web-port"],
+      proxyPort: ports["--proxy-port"],
+      httpPort: ports["--http-port"],
+      proxyToken: token ?? generateSecret(),
       tokenGenerated: token === undefined,
       accessCode: stringFlag(flags, "access-code") || undefined,
       nginx,
@@ -103,15 +142,30 @@ export function parseLocalArgs(argv: readonly string[], env: Readonly<Record<str
   };
 }
 
+/**
+ * A random secret for this run: 32 hex digits (128 bits). Letters and digits only, so it never starts
+ * with `-` (which a command line would read as an option) and needs no quoting anywhere.
+ */
+export function generateSecret(): string {
+  return randomBytes(16).toString("hex");
+}
+
+function webChoice(value: string | undefined, flags: Flags): WebChoice {
+  if (value === undefined) return { kind: "auto" };
+  if (value === "builtin" || value === "nextchat") return { kind: value };
+  let url: string | undefined;
+  try {
+    url = urlFlag(flags, "web");
+  } catch {
+    // said below, with the other two choices
+  }
+  if (url === undefined) throw new UsageError(`--web: expected builtin, nextchat, or an http:// or https:// URL; got ${JSON.stringify(value)}`);
+  return { kind: "url", url };
+}
+
 function upstreamChoice(url: string | undefined, flagKey: string | undefined, envKey: string | undefined): UpstreamChoice {
   const key = flagKey || envKey || undefined;
   const keyFrom = flagKey ? "--key" : envKey ? "OPENAI_API_KEY" : undefined;
   if (!url && !key) return { kind: "offline" };
   return { kind: "url", url: url ?? OPENAI_URL, ...(key ? { key, keyFrom } : {}) };
-}
-
-/** The nginx binary to use: --nginx when executable, else the one found; undefined when there is none. */
-export function nginxFrom(requested: string | undefined, found: string | undefined): string | undefined {
-  if (requested !== undefined) return isExecutable(requested) ? requested : undefined;
-  return found;
 }

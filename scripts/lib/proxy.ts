@@ -23,6 +23,8 @@ export interface ProxyRun {
   env: Record<string, string>;
   /** Each log line (JSON; the proxy never logs a key or token). */
   onLog?: (line: string) => void;
+  /** Called as soon as the process runs, before it listens, with its pid (it leads its own group). */
+  onSpawn?: (pid: number) => void;
 }
 
 const running = new Set<ChildProcess>();
@@ -40,6 +42,7 @@ export async function runProxy(run: ProxyRun): Promise<ProxyProcess> {
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.add(child);
+  if (child.pid !== undefined) run.onSpawn?.(child.pid);
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = once(child, "close").then(([code, signal]) => {

@@ -1,5 +1,8 @@
-// npm run nginx:render: the same text as renderSite(), every problem at once (named by flag) and exit 1.
+// npm run nginx:render: the same text as renderSite(), every problem at once (named by flag) and exit 2
+// (bad usage, as for every gptsite CLI); --out writes the file.
 import { execFile } from "node:child_process";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -36,13 +39,13 @@ describe("nginx:render CLI", () => {
     });
   });
 
-  it("--help prints the usage", () => {
-    expect(runCli(["--help"])).toEqual({ code: 0, stdout: USAGE, stderr: "" });
+  it.each([["--help"], ["-h"]])("%s prints the usage", (flag) => {
+    expect(runCli([flag])).toEqual({ code: 0, stdout: USAGE, stderr: "" });
   });
 
-  it("reports every bad option by its flag and exits 1", () => {
+  it("reports every bad option by its flag and exits 2", () => {
     expect(runCli(["--server-name", "chat example", "--tls-cert", "/a.pem", "--read-timeout", "60", "--burst", "many"])).toEqual({
-      code: 1,
+      code: 2,
       stdout: "",
       stderr: [
         "Invalid Nginx site options (5):",
@@ -56,19 +59,32 @@ describe("nginx:render CLI", () => {
     });
   });
 
-  it("refuses an unknown flag with the usage", () => {
-    const result = runCli(["--servername", "x"]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`Unknown option '--servername'\n\n${USAGE}`);
+  it("refuses an unknown flag in one sentence, exit 2", () => {
+    expect(runCli(["--servername", "x"])).toEqual({ code: 2, stdout: "", stderr: 'nginx:render: unknown argument "--servername"; see nginx:render --help\n' });
   });
 
-  it("runs as the npm script does (tsx nginx/cli.ts), with exit status 1 on bad options", async () => {
+  it("takes a value that starts with '-' as the value", () => {
+    expect(runCli(["--server-name", "localhost", "--api-upstream", "http://127.0.0.1:9000", "--burst", "-1"])).toMatchObject({
+      code: 2,
+      stderr: "Invalid Nginx site options (1):\n  1. --burst (rateLimit.burst): expected a whole number of requests, at least 0; got -1.\n",
+    });
+  });
+
+  it("runs as the npm script does (tsx nginx/cli.ts), with exit status 2 on bad options; --out writes the file", async () => {
     const tsx = path.join(root, "node_modules/.bin/tsx");
     const run = promisify(execFile);
     const ok = await run(tsx, ["nginx/cli.ts", "--server-name", "localhost", "--api-upstream", "http://127.0.0.1:9000"], { cwd: root });
     expect(ok.stdout).toBe(renderSite({ serverName: "localhost", listen: { http: 80 }, apiUpstream: "http://127.0.0.1:9000" }));
-    await expect(run(tsx, ["nginx/cli.ts", "--server-name", "localhost"], { cwd: root })).rejects.toMatchObject({
+    const out = path.join(await mkdtemp(path.join(tmpdir(), "gptsite-render-")), "site.conf");
+    const written = await run(tsx, ["nginx/cli.ts", "--server-name", "localhost", "--api-upstream", "http://127.0.0.1:9000", "--out", out], { cwd: root });
+    expect(written.stdout).toBe("");
+    expect(await readFile(out, "utf8")).toBe(ok.stdout);
+    await expect(run(tsx, ["nginx/cli.ts", "--server-name", "localhost", "--api-upstream", "http://127.0.0.1:9000", "--out", "/nonexistent/x.conf"], { cwd: root })).rejects.toMatchObject({
       code: 1,
+      stderr: "nginx:render: cannot write --out /nonexistent/x.conf: ENOENT\n",
+    });
+    await expect(run(tsx, ["nginx/cli.ts", "--server-name", "localhost"], { cwd: root })).rejects.toMatchObject({
+      code: 2,
       stdout: "",
       stderr: expect.stringContaining("1. --api-upstream (apiUpstream): expected an http:// or https:// URL; got undefined."),
     });

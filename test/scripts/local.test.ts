@@ -1,17 +1,21 @@
 // `npm run local` for real: the built proxy and the system Nginx as child processes, on free ports.
-// --check passes on a healthy chain; a chain that stays up serves a client until Ctrl-C or SIGTERM;
-// everything it started is gone afterwards, also when something fails; a missing Nginx is a skip,
-// or a failure in CI.
-import { existsSync } from "node:fs";
+// --check passes on a healthy chain; a chain that stays up serves a client and a chat page until a
+// signal; everything it started is gone afterwards, also when the script is killed outright or its
+// parent goes; a port that is taken, or held by an earlier chain, gets one line naming it.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
+import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterEach, describe, expect, it } from "vitest";
+import { stateDir, type ChainState } from "../../scripts/lib/guard.js";
+import { signalGroup } from "../../scripts/lib/processes.js";
 import { SMOKE_REPORT_SCHEMA, type SmokeReport } from "../../scripts/lib/report.js";
-import { freePort, nginxBinary } from "../fixtures/nginx.js";
+import { freePort, nginxBinary, pollUntil } from "../fixtures/nginx.js";
 import { startUpstream, type TestUpstream } from "../fixtures/upstream.js";
 import { startWebDouble, type WebDouble } from "../fixtures/web.js";
 import { chatBody, JSON_HEADERS, send } from "../nginx/client.js";
-import { alive, runScript, start, type Finished, type Running } from "./run.js";
+import { alive, ROOT, runScript, start, type Finished, type Running } from "./run.js";
 import { leakedSecrets, SECRETS } from "./stack.js";
 
 const TOKEN = SECRETS.proxyToken;
@@ -54,43 +58,56 @@ function refuses(port: number): Promise<boolean> {
   });
 }
 
-/** Nothing it started is left: the proxy, Nginx's whole process group, their ports, the temp prefix. */
-async function expectAllStopped(run: Finished, p: { proxy: number; http: number }): Promise<void> {
+const stateFile = (scriptPid: number) => path.join(stateDir(), `${scriptPid}.json`);
+const readState = (scriptPid: number) => JSON.parse(readFileSync(stateFile(scriptPid), "utf8")) as ChainState;
+
+/** Nothing it started is left: the proxy, Nginx's whole process group, their ports, the temp prefix, the state file. */
+async function expectAllStopped(run: Finished, p: { proxy: number; http: number }, scriptPid?: number): Promise<void> {
   const { proxy, nginx, prefix } = announced(run.stdout + run.stderr);
   expect(alive(proxy)).toBe(false);
   if (nginx) expect(alive(-nginx)).toBe(false);
   if (prefix) expect(existsSync(prefix)).toBe(false);
+  if (scriptPid) expect(existsSync(stateFile(scriptPid))).toBe(false);
   expect(await refuses(p.proxy)).toBe(true);
   expect(await refuses(p.http)).toBe(true);
 }
 
+/** The one line said on stop, naming what was stopped. */
+function stopLine(out: string): string {
+  const { proxy, nginx, prefix } = announced(out);
+  return `local: stopped nginx (pid ${nginx}) and its temp dir ${prefix}, the proxy (pid ${proxy}), the offline upstream.`;
+}
+
 /** `npm run local` staying up (not --check), resolved once it printed its ready line. */
-async function stayUp(args: string[], options: { detached?: boolean } = {}): Promise<Running> {
-  const local = start("local", args, options);
+async function stayUp(args: string[], options: { detached?: boolean; env?: Record<string, string> } = {}): Promise<Running> {
+  const local = start("local", ["--web", "builtin", ...args], options);
   running.push(local);
-  await local.waitFor(/Ctrl-C stops everything\./, "the ready line");
+  await local.waitFor(/^Ctrl-C stops everything \(from elsewhere: kill \d+\)\.$/m, "the ready line");
   return local;
 }
 
 const validate = new Ajv2020({ strict: true }).compile(SMOKE_REPORT_SCHEMA);
 
 describe.skipIf(!nginxBinary)("npm run local", () => {
-  it("`npm run local -- --check` passes: function, nginx and e2e ok on the offline upstream, then everything stops", async () => {
+  it("`npm run local -- --check` passes: function, nginx and e2e ok on the offline upstream, then says what it stopped", async () => {
     const p = await ports();
-    const run = await runScript("local", ["--check", ...p.args, "--proxy-token", TOKEN], { viaNpm: true });
+    const run = await runScript("local", ["--check", "--web", "builtin", ...p.args, "--proxy-token", TOKEN], { viaNpm: true });
     expect(leakedSecrets(run.stdout + run.stderr)).toEqual([]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^upstream +http:\/\/127\.0\.0\.1:\d+ {2}OFFLINE: canned answers, no OpenAI/m);
     const rows = run.stdout.split("\n").filter((l) => /^(function|web|nginx|dns|tls|e2e) +(ok|fail|skip) /.test(l));
     expect(rows.map((l) => l.split(/\s+/).slice(0, 2).join(" "))).toEqual(["function ok", "web skip", "nginx ok", "dns skip", "tls skip", "e2e ok"]);
+    expect(run.stdout).toMatch(/^nginx +ok +\d+ ms {2}\/ 200 · \/v1 streamed 22 events/m);
     expect(run.stdout).toMatch(/^e2e +ok +\d+ ms {2}browser → \/v1 \(no web UI\) streamed 22 events/m);
-    expect(run.stdout.trimEnd().split("\n").at(-1)).toBe("3 ok, 0 failed, 3 skipped");
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines.at(-2)).toBe("3 ok, 0 failed, 3 skipped");
+    expect(lines.at(-1)).toBe(stopLine(run.stdout));
     await expectAllStopped(run, p);
   });
 
   it("--check --json: the report alone on stdout, valid against the schema; the chain's lines on stderr", async () => {
     const p = await ports();
-    const run = await runScript("local", ["--check", "--json", ...p.args, "--proxy-token", TOKEN]);
+    const run = await runScript("local", ["--check", "--json", "--web", "builtin", ...p.args, "--proxy-token", TOKEN]);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as SmokeReport;
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
@@ -100,12 +117,39 @@ describe.skipIf(!nginxBinary)("npm run local", () => {
       ["dns", "skip", undefined], ["tls", "skip", undefined], ["e2e", "ok", "streamed"],
     ]);
     expect(run.stderr).toMatch(/^nginx +http:\/\/127\.0\.0\.1:\d+ {2}pid \d+/m);
+    expect(run.stderr.trimEnd().split("\n").at(-1)).toBe(stopLine(run.stderr));
     await expectAllStopped(run, p);
   });
 
-  // A terminal's Ctrl-C signals the whole foreground group. (Through `npm run`, npm then ends by the
-  // signal itself whatever the script's status, so this runs the script as npm would, minus npm.)
-  it("stays up and serves an OpenAI client with what it printed; Ctrl-C (SIGINT to the group) stops everything, exit 0", async () => {
+  it("without a Docker engine, / is the built-in chat page, and it says why not NextChat", async () => {
+    const p = await ports();
+    const local = start("local", p.args, { env: { DOCKER_HOST: "unix:///nonexistent/docker.sock" } });
+    running.push(local);
+    const link = (await local.waitFor(/^Open the chat: {2}(http:\/\/\S+)$/m, "the chat link"))[1]!;
+    const key = (await local.waitFor(/^ {2}API key {3}(\S+)$/m, "the key"))[1]!;
+    expect(local.stdout()).toMatch(
+      /^web UI {4}the built-in chat page \(web\/chat\.html\) at \/; NextChat would run in Docker, but no Docker engine answers at unix:\/\/\/nonexistent\/docker\.sock$/m,
+    );
+    expect(link).toBe(`http://127.0.0.1:${p.http}/#key=${key}`);
+    const page = await fetch(`http://127.0.0.1:${p.http}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(await page.text()).toBe(readFileSync(path.join(ROOT, "web", "chat.html"), "utf8"));
+    expect((await fetch(`http://127.0.0.1:${p.http}/chat.html`)).status).toBe(404);
+  });
+
+  it("--web nextchat without a Docker engine fails saying why, and stops the proxy it had started", async () => {
+    const p = await ports();
+    const run = await runScript("local", ["--web", "nextchat", ...p.args], { env: { DOCKER_HOST: "unix:///nonexistent/docker.sock" } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("local: --web nextchat: no Docker engine answers at unix:///nonexistent/docker.sock\n");
+    const { proxy } = announced(run.stdout);
+    expect(run.stdout.trimEnd().split("\n").at(-1)).toBe(`local: stopped the proxy (pid ${proxy}), the offline upstream.`);
+    expect(alive(proxy)).toBe(false);
+  });
+
+  // A terminal's Ctrl-C signals the whole foreground group; this runs the script as npm does, minus npm.
+  it("stays up and serves an OpenAI client with what it printed; Ctrl-C (SIGINT to the group) stops everything, exit 130", async () => {
     const p = await ports();
     const local = await stayUp(p.args, { detached: true });
     const base = (await local.waitFor(/^ {2}base URL {2}(\S+)$/m, "the base URL"))[1]!;
@@ -119,19 +163,74 @@ describe.skipIf(!nginxBinary)("npm run local", () => {
 
     process.kill(-local.child.pid!, "SIGINT");
     const run = await local.finished;
-    expect(run.code).toBe(0);
-    await expectAllStopped(run, p);
+    expect(run.code).toBe(130);
+    expect(run.stdout.trimEnd().split("\n").at(-1)).toBe(stopLine(run.stdout));
+    await expectAllStopped(run, p, local.child.pid);
   });
 
-  it("SIGTERM to the script stops everything it started, exit 0; a token given with --proxy-token is never printed", async () => {
+  it.skipIf(!existsSync("/usr/bin/script"))("Ctrl-C in a real terminal through `npm run local`: everything stops, and the shell sees 130", async () => {
+    const p = await ports();
+    // util-linux `script` gives npm a terminal; a ^C written to it is the terminal's interrupt key.
+    const command = ["npm", "run", "local", "--", "--web", "builtin", ...p.args].join(" ");
+    const terminal = spawn("script", ["--quiet", "--return", "--command", command, "/dev/null"], { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    terminal.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (/Ctrl-C stops everything/.test(out) && !terminal.stdin.writableEnded) terminal.stdin.end("\x03");
+    });
+    const code = await new Promise<number | null>((resolve) => terminal.once("close", (status) => resolve(status)));
+    const text = out.replace(/\r/g, "");
+    expect(code, text).toBe(130);
+    expect(text).toContain(stopLine(text));
+    await expectAllStopped({ code, signal: null, stdout: text, stderr: "" }, p);
+  });
+
+  it.each([
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const)("%s to the script stops everything it started, exit %i; a token given with --proxy-token is never printed", async (signal, code) => {
     const p = await ports();
     const local = await stayUp([...p.args, "--proxy-token", TOKEN]);
     expect(local.stdout()).toMatch(/^ {2}API key {3}<the --proxy-token you gave>$/m);
-    local.child.kill("SIGTERM");
+    expect(local.stdout()).toMatch(/^Open the chat: {2}http:\/\/127\.0\.0\.1:\d+\/ {2}\(enter the API key below\)$/m);
+    local.child.kill(signal);
     const run = await local.finished;
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(code);
     expect(leakedSecrets(run.stdout + run.stderr)).toEqual([]);
-    await expectAllStopped(run, p);
+    expect(run.stdout.trimEnd().split("\n").at(-1)).toBe(stopLine(run.stdout));
+    await expectAllStopped(run, p, local.child.pid);
+  });
+
+  it("SIGKILL to the script: its watchdog stops Nginx and the proxy, removes the temp dir and the state file, and says so", async () => {
+    const p = await ports();
+    const local = await stayUp(p.args);
+    const scriptPid = local.child.pid!;
+    const { proxy, nginx, prefix } = announced(local.stdout());
+    expect(readState(scriptPid)).toMatchObject({ pid: scriptPid, ports: { "--proxy-port": p.proxy, "--http-port": p.http } });
+    local.child.kill("SIGKILL");
+    // The watchdog writes to the script's stderr, so the pipe closes only once it is done.
+    const run = await local.finished;
+    expect(run.signal).toBe("SIGKILL");
+    expect(run.stderr).toContain(
+      `local: the script (pid ${scriptPid}) ended without stopping its chain; the watchdog stopped nginx (pid ${nginx}) and its temp dir ${prefix}, the proxy (pid ${proxy}).`,
+    );
+    await expectAllStopped(run, p, scriptPid);
+  });
+
+  it("when its parent dies (npm killed outright, say), it stops everything itself", async () => {
+    const p = await ports();
+    // A shell that waits for the script (`; true` keeps it from exec-ing it), killed as npm might be.
+    const command = [process.execPath, "--import", "tsx", "scripts/local.mjs", "--web", "builtin", ...p.args].join(" ");
+    const parent = spawn("sh", ["-c", `${command}; true`], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    for (const stream of [parent.stdout, parent.stderr]) stream.on("data", (d: Buffer) => (out += d.toString()));
+    const closed = new Promise((resolve) => parent.stdout.once("close", resolve));
+    await pollUntil(() => /Ctrl-C stops everything/.test(out), "the ready line", 20_000);
+    parent.kill("SIGKILL");
+    await closed;
+    expect(out).toMatch(/^local: its parent process \(pid \d+\) is gone; stopping everything\.$/m);
+    expect(out.trimEnd().split("\n").at(-1)).toBe(stopLine(out));
+    await expectAllStopped({ code: null, signal: null, stdout: out, stderr: "" }, p);
   });
 
   it("when the proxy dies on its own, says so, stops Nginx too and exits 1", async () => {
@@ -141,21 +240,61 @@ describe.skipIf(!nginxBinary)("npm run local", () => {
     const run = await local.finished;
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("local: the proxy stopped on its own (signal SIGKILL); stopping everything.");
-    await expectAllStopped(run, p);
+    await expectAllStopped(run, p, local.child.pid);
   });
 
-  it("when Nginx cannot start (its port is taken), says why, stops the proxy and exits 1", async () => {
+  it.each([
+    ["--http-port", "http"],
+    ["--proxy-port", "proxy"],
+  ] as const)("a port in use (%s): one line naming it and the option that changes it; nothing started", async (option, which) => {
     const p = await ports();
-    const squatter = net.createServer().listen(p.http, "127.0.0.1");
+    const squatter = net.createServer().listen(p[which], "127.0.0.1");
     try {
       const run = await runScript("local", ["--check", ...p.args, "--proxy-token", TOKEN]);
       expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/^local: nginx exited \(code 1, signal null\) before accepting:/);
-      expect(run.stderr).toMatch(/bind\(\) to 127\.0\.0\.1:\d+ failed \(98: Address already in use\)/);
-      expect(alive(announced(run.stdout).proxy)).toBe(false);
-      expect(await refuses(p.proxy)).toBe(true);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toBe(`local: 127.0.0.1:${p[which]} (${option}) is already in use by another program: stop it, or choose another port with ${option} PORT\n`);
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+
+  it("an earlier chain still running on the ports is named: its pid and how to stop it", async () => {
+    const p = await ports();
+    const first = await stayUp(p.args);
+    const run = await runScript("local", ["--check", ...p.args]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^local: 127\\.0\\.0\\.1:${p.proxy} \\(--proxy-port\\) is already in use by an earlier npm run local \\(pid ${first.child.pid}, started \\d\\d:\\d\\d:\\d\\d UTC\\), ` +
+          `still running: stop it with Ctrl-C in its terminal or kill ${first.child.pid}, or choose another port with --proxy-port PORT\\n$`,
+      ),
+    );
+  });
+
+  it("what an earlier chain left running when its script and watchdog were both killed is named, with the kill line", async () => {
+    const p = await ports();
+    const first = await stayUp(p.args);
+    const scriptPid = first.child.pid!;
+    const { proxy, nginx, prefix } = announced(first.stdout());
+    process.kill(readState(scriptPid).watchdog!, "SIGKILL");
+    first.child.kill("SIGKILL");
+    await first.finished;
+    try {
+      const run = await runScript("local", ["--check", ...p.args]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `^local: 127\\.0\\.0\\.1:${p.proxy} \\(--proxy-port\\) is already in use by what an earlier npm run local \\(pid ${scriptPid}, started \\d\\d:\\d\\d:\\d\\d UTC, now gone\\) left running: ` +
+            `the proxy \\(pid ${proxy}\\), nginx \\(pid ${nginx}\\) and its temp dir ${prefix}; stop them with kill ${proxy} ${nginx}, or choose another port with --proxy-port PORT\\n$`,
+        ),
+      );
+    } finally {
+      signalGroup(proxy, "SIGKILL");
+      signalGroup(nginx!, "SIGKILL");
+      rmSync(prefix!, { recursive: true, force: true });
+      rmSync(stateFile(scriptPid), { force: true });
     }
   });
 
@@ -176,6 +315,14 @@ describe.skipIf(!nginxBinary)("npm run local", () => {
     expect(viaNginx.headers.host).toBe(`127.0.0.1:${p.http}`);
     await expectAllStopped(run, p);
   });
+
+  it("a --proxy-token that starts with '-' is taken as the value, and printed nowhere", async () => {
+    const p = await ports();
+    const token = `-${SECRETS.proxyToken}`;
+    const run = await runScript("local", ["--check", "--web", "builtin", ...p.args, "--proxy-token", token]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout + run.stderr).not.toContain(SECRETS.proxyToken);
+  });
 });
 
 describe.skipIf(!nginxBinary)("npm run local with another upstream", () => {
@@ -192,7 +339,7 @@ describe.skipIf(!nginxBinary)("npm run local with another upstream", () => {
     upstream = await startUpstream({ apiKey: SECRETS.apiKey, scenario: { chunkIntervalMs: 20 } });
     const p = await ports();
     const { args, env } = give(SECRETS.apiKey);
-    const run = await runScript("local", ["--check", "--json", ...p.args, "--proxy-token", TOKEN, "--upstream", upstream.url, ...args], { env });
+    const run = await runScript("local", ["--check", "--json", "--web", "builtin", ...p.args, "--proxy-token", TOKEN, "--upstream", upstream.url, ...args], { env });
     expect(leakedSecrets(run.stdout + run.stderr)).toEqual([]);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(`upstream  ${upstream.url}  key from ${from}, held by the proxy`);
@@ -202,45 +349,31 @@ describe.skipIf(!nginxBinary)("npm run local with another upstream", () => {
   });
 });
 
-describe("npm run local without Nginx", () => {
-  it("says so with the install line, still runs the proxy hop, and skips the Nginx hops", async () => {
-    const p = await ports();
-    const run = await runScript("local", ["--check", ...p.args, "--proxy-token", TOKEN, "--nginx", "/nonexistent/nginx"]);
-    expect(run.code).toBe(0);
-    const missing = "nginx not found at /nonexistent/nginx; install it: apt-get install -y nginx (Debian/Ubuntu), brew install nginx (macOS)";
-    expect(run.stdout).toContain(`nginx     MISSING: ${missing}`);
-    expect(run.stdout).toMatch(/^function +ok +\d+ ms {2}healthz ok · chat streamed/m);
-    expect(run.stdout).toMatch(new RegExp(`^nginx +skip +\\d+ ms {2}${escape(missing)}$`, "m"));
-    expect(run.stdout).toMatch(new RegExp(`^e2e +skip +\\d+ ms {2}${escape(missing)}$`, "m"));
-    await expectAllStopped(run, p);
-  });
-
-  it("in CI (CI set) a missing Nginx is a failure: exit 1", async () => {
-    const p = await ports();
-    const run = await runScript("local", ["--check", ...p.args, "--proxy-token", TOKEN, "--nginx", "/nonexistent/nginx"], { env: { CI: "true" } });
-    expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^nginx +fail +\d+ ms {2}nginx not found at \/nonexistent\/nginx; .* \(in CI a missing Nginx is a failure\)$/m);
-    expect(run.stdout.trimEnd().split("\n").at(-1)).toBe("1 ok, 2 failed, 3 skipped");
-    await expectAllStopped(run, p);
-  });
-});
-
 describe("npm run local usage", () => {
   it.each([
     [["--proxy-port", "70000"], '--proxy-port: expected a whole number from 1 to 65535; got "70000"'],
-    [["--proxy-port", "8080"], "--proxy-port and --http-port: both are 8080; give two different ports"],
+    [["--proxy-port", "8080"], "--proxy-port and --http-port: both are 8080; give different ports"],
+    [["--web-port", "9000"], "--proxy-port and --web-port: both are 9000; give different ports"],
     [["--json"], "--json: only with --check (without it the chain stays up and prints no report)"],
     [["--proxy-token", "short"], "--proxy-token: expected 16 or more characters without ':' (the proxy splits <key>:<token> at the last ':')"],
+    [["--proxy-token"], "--proxy-token: expected a value after it; see local --help"],
     [["--upstream", "api.openai.com"], '--upstream: expected an http:// or https:// URL; got "api.openai.com"'],
+    [["--web", "next"], '--web: expected builtin, nextchat, or an http:// or https:// URL; got "next"'],
     [["--check", "--only", "nginx,bogus"], '--only: unknown hop "bogus"; allowed: function, web, nginx, dns, tls, e2e'],
+    [["--nginx", "/nonexistent/nginx"], '--nginx: "/nonexistent/nginx" is not an executable file; give the path of an nginx binary, or leave --nginx out to use the one on PATH'],
+    [["--check=yes"], "--check: takes no value; see local --help"],
+    [["--proxy-tokn", "-abc0123456789abcdef"], 'local: unknown argument "--proxy-tokn"; see local --help'],
+    [["--check", "sk-0123456789abcdef"], "local: unexpected argument number 2 (not shown: it may be a secret); options start with --; see local --help"],
   ])("%j: exit 2 and one sentence, nothing started", async (args, message) => {
     const run = await runScript("local", args);
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe(message);
     expect(run.stdout).toBe("");
   });
-});
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
+  it.each([["-h"], ["--help"]])("%s: the usage on stdout, exit 0", async (flag) => {
+    const run = await runScript("local", [flag]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: npm run local -- \[options\]\n/);
+  });
+});

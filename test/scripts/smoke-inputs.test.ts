@@ -63,7 +63,7 @@ describe("smoke inputs", () => {
       accessCode: true,
       apiKey: false,
     });
-    expect(r.hops).toEqual([{ hop: "function", status: "fail", ms: expect.any(Number), detail: "connection refused (ECONNREFUSED)" }]);
+    expect(r.hops).toEqual([{ hop: "function", status: "fail", ms: expect.any(Number), detail: "connection refused at 127.0.0.1:9 (ECONNREFUSED)" }]);
   });
 
   it("--outputs reads the same JSON; flags override single outputs", async () => {
@@ -76,7 +76,7 @@ describe("smoke inputs", () => {
   it("exit 1 when a hop failed, with the table on stdout", async () => {
     const run = await runScript("smoke", ["--function-url", "http://127.0.0.1:9", "--only", "function"]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^function fail +\d+ ms {2}connection refused \(ECONNREFUSED\)$/m);
+    expect(run.stdout).toMatch(/^function fail +\d+ ms {2}connection refused at 127\.0\.0\.1:9 \(ECONNREFUSED\)$/m);
     expect(run.stdout.trimEnd().split("\n").at(-1)).toBe("0 ok, 1 failed, 0 skipped");
   });
 

@@ -105,7 +105,7 @@ describe.skipIf(!nginxBinary)("each broken hop is detected and named", () => {
     await stack.proxy.close();
     const { report, hop } = await smokeJson(["--outputs", await outputsFile(stack.outputs)]);
     expect(report.exitCode).toBe(1);
-    expect(hop("function")).toMatchObject({ status: "fail", detail: "connection refused (ECONNREFUSED)" });
+    expect(hop("function")).toMatchObject({ status: "fail", detail: `connection refused at ${new URL(stack.outputs.functionUrl!).host} (ECONNREFUSED)` });
     expect(hop("e2e").status).toBe("fail");
     // The NextChat double answers as NextChat does: HTTP 200, the error in the body.
     expect(hop("e2e").detail).toMatch(/^browser → NextChat \/api\/openai\/v1\/chat\/completions: HTTP 200 connect ECONNREFUSED 127\.0\.0\.1:\d+$/);

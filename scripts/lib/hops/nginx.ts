@@ -10,12 +10,13 @@ export const nginxHop: Hop = async (ctx) => {
 
   const page = await open(join(siteUrl, "/"), { ...reach, headers: { accept: "text/html" }, signal: ctx.step() });
   const body = await readText(page, ctx.step());
-  // Without a web UI the site serves the API only, and `/` is Nginx's own 404 (nginx/blocks/web.ts).
-  const expected = webUrl ? 200 : 404;
-  if (page.statusCode !== expected) {
-    return fail(`GET /: HTTP ${page.statusCode}, expected ${expected}${webUrl ? " (the web UI's page)" : " (API-only site)"}: ${body.slice(0, 100)}`);
+  // `/` is a page (the web UI's, or a static chat page Nginx serves itself), or on an API-only site
+  // Nginx's own 404 (nginx/blocks/web.ts). With a web UI known, only its page will do.
+  const expected = webUrl ? [200] : [200, 404];
+  if (!expected.includes(page.statusCode ?? 0)) {
+    return fail(`GET /: HTTP ${page.statusCode}, expected ${webUrl ? "200 (the web UI's page)" : "200 (a page) or 404 (API-only site)"}: ${body.slice(0, 100)}`);
   }
-  const seen = `/ ${page.statusCode}${webUrl ? "" : " (API only)"}`;
+  const seen = `/ ${page.statusCode}${page.statusCode === 404 ? " (API only)" : ""}`;
   const authorization = apiAuthorization(ctx.target);
   if (!authorization) return ok(`${seen}; no --proxy-token or --key, so /v1/ was not tried`);
   return chatHop(`${seen} · /v1`, join(siteUrl, "/v1/chat/completions"), { ...reach, headers: { authorization }, signal: ctx.step() }, ctx);
