@@ -1,0 +1,44 @@
+// Cache entries appear whole or not at all: each is built in a temp dir beside its place and renamed
+// into it, so an interrupted build leaves a temp dir (removed by the next run), never a half entry.
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import path from "node:path";
+
+/** Whether `dir` is a finished cache entry. */
+export async function cached(dir: string): Promise<boolean> {
+  return stat(dir).then((s) => s.isDirectory(), () => false);
+}
+
+/**
+ * Runs `build(tmp)` and renames `tmp` to `dir`. Temp dirs of earlier runs whose process is gone are
+ * removed first. When another run finished `dir` meanwhile, its entry is kept and ours dropped.
+ */
+export async function buildAtomically(dir: string, build: (tmp: string) => Promise<void>): Promise<void> {
+  const parent = path.dirname(dir);
+  const prefix = `.${path.basename(dir)}.tmp-`;
+  await mkdir(parent, { recursive: true });
+  for (const name of await readdir(parent)) {
+    const pid = Number(name.startsWith(prefix) ? name.slice(prefix.length) : NaN);
+    if (Number.isInteger(pid) && !alive(pid)) await rm(path.join(parent, name), { recursive: true, force: true });
+  }
+  const tmp = path.join(parent, `${prefix}${process.pid}`);
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp);
+  try {
+    await build(tmp);
+    await rename(tmp, dir).catch(async (err: NodeJS.ErrnoException) => {
+      if (!(await cached(dir))) throw err;
+    });
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else (a dockerd started through sudo).
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
