@@ -5,7 +5,7 @@ import { access } from "node:fs/promises";
 import { startDockerd } from "./dockerd.js";
 import type { EngineLayout } from "./layout.js";
 import type { Say } from "./log.js";
-import { run, which, type RunOptions } from "./run.js";
+import { MissingTool, run, which, type RunOptions } from "./run.js";
 import type { EngineSettings } from "./settings.js";
 
 const DEFAULT_SOCKET = "/var/run/docker.sock";
@@ -32,7 +32,7 @@ export async function serverVersion(host: string): Promise<string | undefined> {
 
 export async function ensureDockerEngine(settings: EngineSettings, layout: EngineLayout, say: Say): Promise<DockerEngine> {
   if (!(await which("docker", settings.path))) {
-    throw new Error("the docker CLI is not installed: apt-get install -y docker.io (Debian/Ubuntu)");
+    throw new MissingTool("the docker CLI is not installed: apt-get install -y docker.io (Debian/Ubuntu)");
   }
   if (!settings.privateDockerd) {
     const host = settings.dockerHost ?? (await access(DEFAULT_SOCKET).then(() => `unix://${DEFAULT_SOCKET}`, () => undefined));

@@ -8,7 +8,7 @@ import { pollUntil } from "../nginx/run.js";
 import { alive } from "./atomic.js";
 import type { DockerdLayout } from "./layout.js";
 import type { Say } from "./log.js";
-import { isRoot, run, which } from "./run.js";
+import { isRoot, MissingTool, run, which } from "./run.js";
 import type { EngineSettings } from "./settings.js";
 
 const START_TIMEOUT_MS = 60_000;
@@ -83,10 +83,10 @@ export async function startDockerd(layout: DockerdLayout, settings: EngineSettin
   }
   const dockerd = await which("dockerd", settings.path);
   if (!dockerd) {
-    throw new Error("dockerd is not installed: apt-get install -y docker.io (Debian/Ubuntu), or point DOCKER_HOST at a running Docker engine");
+    throw new MissingTool("dockerd is not installed: apt-get install -y docker.io (Debian/Ubuntu), or point DOCKER_HOST at a running Docker engine");
   }
   if (!isRoot) await run("sudo", ["-n", "true"]).catch(() => {
-    throw new Error("dockerd needs root: run as root, allow this user sudo without a password, or point DOCKER_HOST at a running Docker engine");
+    throw new MissingTool("dockerd needs root: run as root, allow this user sudo without a password, or point DOCKER_HOST at a running Docker engine");
   });
   // Whatever a killed daemon left in the run dir (socket, pidfile, mounts) would stop a new one.
   await removeRunDir(layout);

@@ -6,3 +6,4 @@ export { configLines, engineProcessEnv, exportLines, shQuote, type EngineEnv, ty
 export { installPlugins, PROVIDER_PLUGINS, type ProviderPlugin } from "./plugins.js";
 export { engineLayout } from "./layout.js";
 export { engineSettings } from "./settings.js";
+export { MissingTool } from "./run.js";

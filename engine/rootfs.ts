@@ -6,7 +6,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { buildAtomically, cached } from "./atomic.js";
 import { step, type Say } from "./log.js";
-import { isRoot, run, which } from "./run.js";
+import { isRoot, MissingTool, run, which } from "./run.js";
 import type { EngineSettings } from "./settings.js";
 
 export const ROOTFS_RECIPE = {
@@ -26,6 +26,8 @@ export interface Rootfs {
   key: string;
   /** Versions of the packages the images' tags name, read from the tree's dpkg status. */
   versions: { nginx: string };
+  /** This call made it (it was not in the cache). */
+  madeNow: boolean;
 }
 
 export async function ensureRootfs(settings: EngineSettings, rootfsDir: string, say: Say): Promise<Rootfs> {
@@ -34,11 +36,12 @@ export async function ensureRootfs(settings: EngineSettings, rootfsDir: string, 
   const dir = path.join(rootfsDir, `${ROOTFS_RECIPE.suite}-${ROOTFS_RECIPE.variant}-${arch}-${key}`);
   const tarball = path.join(dir, "rootfs.tar");
   const manifest = path.join(dir, "versions.json");
-  if (await cached(dir)) {
+  const madeNow = !(await cached(dir));
+  if (!madeNow) {
     say(`rootfs: reusing ${tarball}`);
   } else {
     const debootstrap = await which("debootstrap", settings.path);
-    if (!debootstrap) throw new Error("debootstrap is not installed: apt-get install -y debootstrap (Debian/Ubuntu)");
+    if (!debootstrap) throw new MissingTool("debootstrap is not installed: apt-get install -y debootstrap (Debian/Ubuntu)");
     await step(
       say,
       `rootfs: debootstrap --variant=${ROOTFS_RECIPE.variant} ${ROOTFS_RECIPE.suite} (${arch}, with ${ROOTFS_RECIPE.include.join(", ")}) from ${ROOTFS_RECIPE.mirror}`,
@@ -59,7 +62,7 @@ export async function ensureRootfs(settings: EngineSettings, rootfsDir: string, 
     );
   }
   const versions = JSON.parse(await readFile(manifest, "utf8")) as Rootfs["versions"];
-  return { tarball, key, versions };
+  return { tarball, key, versions, madeNow };
 }
 
 async function makeTree(debootstrap: string, tree: string, arch: string, settings: EngineSettings): Promise<void> {

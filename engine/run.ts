@@ -16,6 +16,11 @@ export class CommandError extends Error {
   override name = "CommandError";
 }
 
+/** A tool the engine needs is not installed (or not allowed to run): the message says how to get it. */
+export class MissingTool extends Error {
+  override name = "MissingTool";
+}
+
 /** Runs `command args…` and returns its stdout, trimmed; throws a CommandError on a non-zero exit. */
 export async function run(command: string, args: readonly string[], options: RunOptions = {}): Promise<string> {
   const argv = options.asRoot && !isRoot ? ["sudo", "-n", command, ...args] : [command, ...args];

@@ -6,7 +6,7 @@ import path from "node:path";
 import { buildAtomically, cached } from "./atomic.js";
 import { buildGoModule, downloadGoModule } from "./go.js";
 import { step, type Say } from "./log.js";
-import { run, which } from "./run.js";
+import { MissingTool, run, which } from "./run.js";
 import type { EngineSettings } from "./settings.js";
 
 /**
@@ -29,8 +29,10 @@ export interface Toolchain {
   id: string;
   /** The directory holding `pulumi` (prepended to PATH when built). */
   binDir: string;
-  /** Built here (offline, provider plugins installed from files) or the user's installation. */
-  built: boolean;
+  /** Built here (runs offline, provider plugins installed from files) or the user's installation. */
+  kind: "built" | "path";
+  /** This call built it (it was not in the cache). */
+  madeNow: boolean;
   /** What `pulumi version` prints. */
   version: string;
 }
@@ -42,24 +44,24 @@ export async function ensureToolchain(settings: EngineSettings, say: Say): Promi
   if (onPath) {
     const version = await run(onPath, ["version"]);
     say(`pulumi: using ${onPath} (${version}) from PATH; set GPTSITE_ENGINE_BUILD=1 to build one instead`);
-    return { id: "path", binDir: path.dirname(onPath), built: false, version };
+    return { id: "path", binDir: path.dirname(onPath), kind: "path", madeNow: false, version };
   }
   const dir = path.join(settings.cacheDir, TOOLCHAIN_ID);
   const binDir = path.join(dir, "bin");
   if (await cached(dir)) {
     const version = await run(path.join(binDir, "pulumi"), ["version"]);
     say(`pulumi: reusing ${binDir} (${version})`);
-    return { id: TOOLCHAIN_ID, binDir, built: true, version };
+    return { id: TOOLCHAIN_ID, binDir, kind: "built", madeNow: false, version };
   }
   const go = await which("go", settings.path);
   if (!go) {
-    throw new Error(
-      `the Pulumi CLI is not on PATH and Go, needed to build it, is not either: install Pulumi (https://www.pulumi.com/docs/install/) or Go ${"≥"} 1.26 (https://go.dev/dl/)`,
+    throw new MissingTool(
+      `the Pulumi CLI is not on PATH and Go, needed to build it, is not either: install Pulumi (https://www.pulumi.com/docs/install/) or Go ≥ 1.26 (https://go.dev/dl/)`,
     );
   }
   await step(say, `pulumi: building ${TOOLCHAIN_ID} with ${go}`, () => buildAtomically(dir, (tmp) => buildToolchain(tmp, go, settings, say)), () => `cached in ${binDir}`);
   const version = await run(path.join(binDir, "pulumi"), ["version"]);
-  return { id: TOOLCHAIN_ID, binDir, built: true, version };
+  return { id: TOOLCHAIN_ID, binDir, kind: "built", madeNow: true, version };
 }
 
 async function buildToolchain(tmp: string, go: string, settings: EngineSettings, say: Say): Promise<void> {

@@ -28,6 +28,8 @@ export interface Engine extends EngineEnv {
   toolchain: Toolchain;
   docker: DockerEngine;
   images: { base: LocalImage; node: LocalImage; nginx: LocalImage; nextchat: LocalImage };
+  /** What this call built or started (empty when everything was cached and running). */
+  madeNow: string[];
   /** What engine:up took, in ms. */
   elapsedMs: number;
 }
@@ -45,23 +47,29 @@ export async function engineUp(options: EngineOptions = {}): Promise<Engine> {
     PULUMI_BACKEND_URL: `file://${layout.backend}`,
     PULUMI_CONFIG_PASSPHRASE: await passphrase(layout),
     PULUMI_SKIP_UPDATE_CHECK: "true",
-    ...(toolchain.built ? { PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true" } : {}),
+    ...(toolchain.kind === "built" ? { PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true" } : {}),
   };
   await mkdir(vars.PULUMI_HOME!, { recursive: true });
   await mkdir(layout.backend, { recursive: true });
   const { images } = dockerSide;
   const engine: Engine = {
-    ...(toolchain.built ? { pathPrepend: toolchain.binDir } : {}),
+    ...(toolchain.kind === "built" ? { pathPrepend: toolchain.binDir } : {}),
     vars,
     config: { hostDocker: dockerSide.docker.host, webImage: images.nextchat.tag, nginxImage: images.nginx.tag, proxyImage: images.node.tag },
     toolchain,
     docker: dockerSide.docker,
     images,
+    madeNow: [
+      ...(toolchain.madeNow ? [toolchain.id] : []),
+      ...(dockerSide.docker.started ? ["dockerd"] : []),
+      ...(dockerSide.rootfsMadeNow ? ["rootfs"] : []),
+      ...Object.values(images).filter((image) => image.madeNow).map((image) => image.tag),
+    ],
     elapsedMs: 0,
   };
-  if (toolchain.built) await installPlugins(engineProcessEnv(engine), settings.cacheDir, say);
+  if (toolchain.kind === "built") await installPlugins(engineProcessEnv(engine), settings.cacheDir, say);
   engine.elapsedMs = Date.now() - started;
-  say(`up in ${seconds(engine.elapsedMs)}`);
+  say(`up in ${seconds(engine.elapsedMs)}${engine.madeNow.length > 0 ? `; made ${engine.madeNow.join(", ")}` : ", all reused"}`);
   return engine;
 }
 
@@ -76,12 +84,12 @@ export async function engineDown(options: EngineOptions = {}): Promise<void> {
   say(`down: ${dockerd.runDir} removed`);
 }
 
-async function dockerAndImages(settings: EngineSettings, layout: EngineLayout, say: Say): Promise<{ docker: DockerEngine; images: Engine["images"] }> {
+async function dockerAndImages(settings: EngineSettings, layout: EngineLayout, say: Say): Promise<{ docker: DockerEngine; images: Engine["images"]; rootfsMadeNow: boolean }> {
   const [docker, rootfs] = await allSettled(ensureDockerEngine(settings, layout, say), ensureRootfs(settings, layout.rootfs, say));
   const base = await ensureBaseImage(docker.host, rootfs, say);
   const [node, nginx] = await allSettled(ensureNodeImage(docker.host, base, say), ensureNginxImage(docker.host, base, rootfs, say));
   const nextchat = await ensureNextChatImage(docker.host, node, say);
-  return { docker, images: { base, node, nginx, nextchat } };
+  return { docker, images: { base, node, nginx, nextchat }, rootfsMadeNow: rootfs.madeNow };
 }
 
 /** Waits for every task (none left running behind an early failure), then throws the first failure. */

@@ -9,7 +9,7 @@ export async function ensureBaseImage(host: string, rootfs: Rootfs, say: Say): P
   const existing = await inspectImage(host, tag);
   if (existing) {
     say(`image ${tag}: reusing ${shortId(existing.id)} (${megabytes(existing.sizeBytes)})`);
-    return { tag, id: existing.id, sizeBytes: existing.sizeBytes, built: false };
+    return { tag, id: existing.id, sizeBytes: existing.sizeBytes, madeNow: false };
   }
   return step(
     say,
@@ -19,7 +19,7 @@ export async function ensureBaseImage(host: string, rootfs: Rootfs, say: Say): P
       await docker(host, ["import", "--change", "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", rootfs.tarball, tag]);
       const image = await inspectImage(host, tag);
       if (!image) throw new Error(`docker import of ${rootfs.tarball} finished but ${tag} is not there`);
-      return { tag, id: image.id, sizeBytes: image.sizeBytes, built: true };
+      return { tag, id: image.id, sizeBytes: image.sizeBytes, madeNow: true };
     },
     (image) => `${shortId(image.id)} (${megabytes(image.sizeBytes)})`,
   );

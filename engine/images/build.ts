@@ -28,7 +28,8 @@ export interface LocalImage {
   tag: string;
   id: string;
   sizeBytes: number;
-  built: boolean;
+  /** This call built it (no image with these inputs was there). */
+  madeNow: boolean;
 }
 
 export async function inspectImage(host: string, tag: string): Promise<{ id: string; sizeBytes: number; inputs: string } | undefined> {
@@ -43,10 +44,10 @@ export async function ensureImage(host: string, recipe: ImageRecipe, say: Say): 
   const existing = await inspectImage(host, recipe.tag);
   if (existing?.inputs === inputs) {
     say(`image ${recipe.tag}: reusing ${shortId(existing.id)} (${megabytes(existing.sizeBytes)})`);
-    return { tag: recipe.tag, id: existing.id, sizeBytes: existing.sizeBytes, built: false };
+    return { tag: recipe.tag, id: existing.id, sizeBytes: existing.sizeBytes, madeNow: false };
   }
   const built = await step(say, `image ${recipe.tag}: building`, () => build(host, recipe, inputs), (image) => `${shortId(image.id)} (${megabytes(image.sizeBytes)})`);
-  return { tag: recipe.tag, ...built, built: true };
+  return { tag: recipe.tag, ...built, madeNow: true };
 }
 
 async function build(host: string, recipe: ImageRecipe, inputs: string): Promise<{ id: string; sizeBytes: number }> {

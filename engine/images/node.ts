@@ -20,7 +20,7 @@ export async function ensureNodeImage(host: string, base: LocalImage, say: Say):
     },
     say,
   );
-  if (image.built) {
+  if (image.madeNow) {
     // A node built against a newer glibc than bookworm's does not start there; say so now, not in a test.
     const version = await docker(host, ["run", "--rm", "--network", "none", image.tag, "node", "--version"]).catch((err: Error) => {
       throw new Error(`${process.execPath} does not run in ${image.tag} (Debian bookworm): ${err.message}\nUse a Node.js build from nodejs.org or Debian's, which link against an older glibc`);
