@@ -1,10 +1,10 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     // The engine suites need engine:up first: npm run test:engine (vitest.engine.config.ts).
-    exclude: ["test/engine/**", "**/node_modules/**"],
+    exclude: [...configDefaults.exclude, "test/engine/**"],
     // Suites start real servers (proxy, Nginx, upstream doubles) on 127.0.0.1 with ephemeral ports.
     pool: "forks",
     testTimeout: 30_000,

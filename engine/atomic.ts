@@ -1,7 +1,8 @@
 // Cache entries appear whole or not at all: each is built in a temp dir beside its place and renamed
 // into it, so an interrupted build leaves a temp dir (removed by the next run), never a half entry.
-import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, rename, stat } from "node:fs/promises";
 import path from "node:path";
+import { removeTree } from "./tree.js";
 
 /** Whether `dir` is a finished cache entry. */
 export async function cached(dir: string): Promise<boolean> {
@@ -18,10 +19,10 @@ export async function buildAtomically(dir: string, build: (tmp: string) => Promi
   await mkdir(parent, { recursive: true });
   for (const name of await readdir(parent)) {
     const pid = Number(name.startsWith(prefix) ? name.slice(prefix.length) : NaN);
-    if (Number.isInteger(pid) && !alive(pid)) await rm(path.join(parent, name), { recursive: true, force: true });
+    if (Number.isInteger(pid) && !alive(pid)) await removeTree(path.join(parent, name));
   }
   const tmp = path.join(parent, `${prefix}${process.pid}`);
-  await rm(tmp, { recursive: true, force: true });
+  await removeTree(tmp);
   await mkdir(tmp);
   try {
     await build(tmp);
@@ -29,7 +30,7 @@ export async function buildAtomically(dir: string, build: (tmp: string) => Promi
       if (!(await cached(dir))) throw err;
     });
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await removeTree(tmp);
   }
 }
 

@@ -6,6 +6,7 @@ import { mkdir, open, readFile, readdir, writeFile } from "node:fs/promises";
 import http from "node:http";
 import { pollUntil } from "../nginx/run.js";
 import { alive } from "./atomic.js";
+import { removeTree } from "./tree.js";
 import type { DockerdLayout } from "./layout.js";
 import type { Say } from "./log.js";
 import { isRoot, MissingTool, run, which } from "./run.js";
@@ -56,15 +57,38 @@ export async function runningDockerd(layout: DockerdLayout): Promise<number | un
   return cmdline.split("\0").includes(layout.dataRoot) ? pid : undefined;
 }
 
-/** Every process that belongs to our daemon: dockerd, its containerd and the containers' shims. */
+/** The daemon's own programs; anything else that merely names our paths (a user's shell) is not ours. */
+const DAEMON_PROGRAMS = new Set(["dockerd", "containerd", "containerd-shim"]);
+
+/**
+ * Every process of our daemon: dockerd, its containerd and the containers' shims (found by our paths
+ * on their command line), and everything under them (docker-proxy, the containers' processes).
+ */
 export async function ourProcesses(layout: DockerdLayout): Promise<number[]> {
-  const pids: number[] = [];
+  const children = new Map<number, number[]>();
+  const roots: number[] = [];
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
-    if (cmdline.includes(layout.dataRoot) || cmdline.includes(layout.runDir)) pids.push(Number(entry));
+    const pid = Number(entry);
+    // /proc/PID/stat: "pid (comm) state ppid …"; comm may hold spaces and parentheses.
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+    const close = stat.lastIndexOf(")");
+    if (close < 0) continue;
+    const comm = stat.slice(stat.indexOf("(") + 1, close);
+    const ppid = Number(stat.slice(close + 2).split(" ")[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+    if (!DAEMON_PROGRAMS.has(comm)) continue;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    if (cmdline.includes(layout.dataRoot) || cmdline.includes(layout.runDir)) roots.push(pid);
   }
-  return pids;
+  const ours = new Set<number>();
+  const visit = (pid: number): void => {
+    if (ours.has(pid)) return;
+    ours.add(pid);
+    for (const child of children.get(pid) ?? []) visit(child);
+  };
+  roots.forEach(visit);
+  return [...ours];
 }
 
 export interface DockerdStart {
@@ -89,7 +113,7 @@ export async function startDockerd(layout: DockerdLayout, settings: EngineSettin
     throw new MissingTool("dockerd needs root: run as root, allow this user sudo without a password, or point DOCKER_HOST at a running Docker engine");
   });
   // Whatever a killed daemon left in the run dir (socket, pidfile, mounts) would stop a new one.
-  await removeRunDir(layout);
+  await removeTree(layout.runDir);
   await mkdir(layout.runDir, { recursive: true });
   await mkdir(layout.dataRoot, { recursive: true });
   await writeFile(layout.configFile, "{}\n");
@@ -125,7 +149,7 @@ export async function stopDockerd(layout: DockerdLayout, say: Say): Promise<void
   }
   for (const leftover of await ourProcesses(layout)) await signal(leftover, "KILL");
   await pollUntil(async () => (await ourProcesses(layout)).length === 0, "dockerd's processes to exit", STOP_TIMEOUT_MS);
-  await removeRunDir(layout);
+  await removeTree(layout.runDir);
 }
 
 async function signal(pid: number, name: "TERM" | "KILL"): Promise<void> {
@@ -138,17 +162,6 @@ async function signal(pid: number, name: "TERM" | "KILL"): Promise<void> {
   } else {
     await run("kill", [`-${name}`, String(pid)], { asRoot: true }).catch(() => undefined);
   }
-}
-
-/** Unmounts what a killed daemon left mounted under the run dir (network namespaces), then removes it. */
-async function removeRunDir(layout: DockerdLayout): Promise<void> {
-  const mounts = (await readFile("/proc/self/mountinfo", "utf8").catch(() => ""))
-    .split("\n")
-    .map((line) => line.split(" ")[4] ?? "")
-    .filter((point) => point.startsWith(`${layout.runDir}/`))
-    .sort((a, b) => b.length - a.length);
-  for (const point of mounts) await run("umount", ["-l", point], { asRoot: true }).catch(() => undefined);
-  await run("rm", ["-rf", layout.runDir], { asRoot: true });
 }
 
 async function logTail(file: string): Promise<string> {

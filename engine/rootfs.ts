@@ -7,6 +7,7 @@ import path from "node:path";
 import { buildAtomically, cached } from "./atomic.js";
 import { step, type Say } from "./log.js";
 import { isRoot, MissingTool, run, which } from "./run.js";
+import { removeTree } from "./tree.js";
 import type { EngineSettings } from "./settings.js";
 
 export const ROOTFS_RECIPE = {
@@ -55,7 +56,7 @@ export async function ensureRootfs(settings: EngineSettings, rootfsDir: string, 
             await run("tar", ["--numeric-owner", ...excludes, "-C", tree, "-cf", path.join(tmp, "rootfs.tar"), "."], { asRoot: true });
             if (!isRoot) await run("chown", [`${process.getuid!()}:${process.getgid!()}`, path.join(tmp, "rootfs.tar")], { asRoot: true });
           } finally {
-            await run("rm", ["-rf", tree], { asRoot: true });
+            await removeTree(tree);
           }
         }),
       () => `cached in ${tarball}`,
