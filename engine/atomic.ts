@@ -2,6 +2,7 @@
 // into it, so an interrupted build leaves a temp dir (removed by the next run), never a half entry.
 import { mkdir, readdir, rename, stat } from "node:fs/promises";
 import path from "node:path";
+import { alive } from "./run.js";
 import { removeTree } from "./tree.js";
 
 /** Whether `dir` is a finished cache entry. */
@@ -31,15 +32,5 @@ export async function buildAtomically(dir: string, build: (tmp: string) => Promi
     });
   } finally {
     await removeTree(tmp);
-  }
-}
-
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else (a dockerd started through sudo).
-    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }

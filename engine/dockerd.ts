@@ -5,11 +5,10 @@ import { spawn } from "node:child_process";
 import { mkdir, open, readFile, readdir, writeFile } from "node:fs/promises";
 import http from "node:http";
 import { pollUntil } from "../nginx/run.js";
-import { alive } from "./atomic.js";
 import { removeTree } from "./tree.js";
 import type { DockerdLayout } from "./layout.js";
 import type { Say } from "./log.js";
-import { isRoot, MissingTool, run, which } from "./run.js";
+import { alive, isRoot, MissingTool, run, which } from "./run.js";
 import type { EngineSettings } from "./settings.js";
 
 const START_TIMEOUT_MS = 60_000;

@@ -1,6 +1,6 @@
 // Builds a command from a released Go module. `go install mod@version` refuses modules whose go.mod
 // has replace directives (Pulumi's all do), so the module is downloaded, copied somewhere writable and
-// built in place, as its own CI does.
+// built in place.
 import { cp } from "node:fs/promises";
 import path from "node:path";
 import { run } from "./run.js";

@@ -38,6 +38,17 @@ export async function run(command: string, args: readonly string[], options: Run
   return result.stdout.trim();
 }
 
+/** Whether a process (or, with a negative id, a process group) still exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else (a dockerd started through sudo).
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** The absolute path of `command` on `searchPath`, or undefined. */
 export async function which(command: string, searchPath: string): Promise<string | undefined> {
   const result = await $({ quiet: true, nothrow: true, env: { ...process.env, PATH: searchPath } })`command -v ${command}`;

@@ -1,6 +1,6 @@
 // The Pulumi toolchain the engine runs: the user's `pulumi` when it is on PATH, otherwise the CLI, the
 // Node.js language host and the dynamic-provider launcher built from Pulumi's Go modules, cached by
-// version under the engine cache (see engine/go.ts for why these versions and how they are built).
+// version under the engine cache (PULUMI_BUILD says why these versions; engine/go.ts how they are built).
 import { chmod, copyFile, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { buildAtomically, cached } from "./atomic.js";

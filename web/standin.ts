@@ -40,7 +40,8 @@ export function standinFromEnv(env: NodeJS.ProcessEnv): { options: StandinOption
       baseUrl: env.BASE_URL || "https://api.openai.com",
       codes,
       ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}),
-      hideUserApiKey: !!env.HIDE_USER_API_KEY && env.HIDE_USER_API_KEY !== "0",
+      // NextChat reads it as `!!process.env.HIDE_USER_API_KEY`: any value, even "0", turns it on.
+      hideUserApiKey: !!env.HIDE_USER_API_KEY,
     },
     listen: { host: env.HOSTNAME || "0.0.0.0", port: Number(env.PORT || 3000) },
   };
@@ -135,7 +136,10 @@ export class NextChatStandin {
       if (name.includes("x-") || name.includes("sec-") || PROXY_SKIPPED_HEADERS.has(name)) continue;
       headers[name] = value;
     }
-    if (baseUrl.includes("api.openai.com") && this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
+    if (baseUrl.includes("api.openai.com")) {
+      if (!this.options.apiKey) return json(res, 500, { error: "OpenAI API key not configured" });
+      headers.authorization = `Bearer ${this.options.apiKey}`;
+    }
     relay(req, res, `${baseUrl}/${rest}`, headers, (err) => json(res, 500, { error: true, msg: `${err.message}` }));
   }
 }

@@ -47,7 +47,19 @@ export async function ensureImage(host: string, recipe: ImageRecipe, say: Say): 
     return { tag: recipe.tag, id: existing.id, sizeBytes: existing.sizeBytes, madeNow: false };
   }
   const built = await step(say, `image ${recipe.tag}: building`, () => build(host, recipe, inputs), (image) => `${shortId(image.id)} (${megabytes(image.sizeBytes)})`);
+  await removeSuperseded(host, recipe.tag, existing?.id);
   return { tag: recipe.tag, ...built, madeNow: true };
+}
+
+/**
+ * On vfs every image is a full copy of its tree: drop the images a new build replaced (the same
+ * repository's other tags, the old image under this tag). One still used by a container stays.
+ */
+async function removeSuperseded(host: string, tag: string, previousId: string | undefined): Promise<void> {
+  const repository = tag.slice(0, tag.lastIndexOf(":"));
+  const listed = await docker(host, ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", repository]);
+  const others = listed.split("\n").filter((name) => name && name !== tag);
+  for (const image of [...others, ...(previousId ? [previousId] : [])]) await docker(host, ["image", "rm", image]).catch(() => undefined);
 }
 
 async function build(host: string, recipe: ImageRecipe, inputs: string): Promise<{ id: string; sizeBytes: number }> {

@@ -31,7 +31,8 @@ export async function ensureNextChatImage(host: string, node: LocalImage, say: S
     {
       tag: `gptsite-engine/nextchat:standin-${hash}`,
       parentId: node.id,
-      dockerfile: `FROM ${node.tag}\nCOPY server.mjs /app/server.mjs\nWORKDIR /app\nEXPOSE 3000\nCMD ["node", "/app/server.mjs"]\n`,
+      // No WORKDIR or EXPOSE: nothing relies on them, and each costs the legacy builder a copy of the tree on vfs.
+      dockerfile: `FROM ${node.tag}\nCOPY server.mjs /app/server.mjs\nCMD ["node", "/app/server.mjs"]\n`,
       files: { "server.mjs": server },
     },
     say,

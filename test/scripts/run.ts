@@ -92,12 +92,4 @@ export function runScript(script: "smoke" | "local", args: string[], options: Sp
   return start(script, args, options).finished;
 }
 
-/** Whether a process (or, with a negative id, a process group) still exists. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+export { alive } from "../../engine/run.js";
