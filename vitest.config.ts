@@ -1,10 +1,10 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // The engine suites need the Pulumi CLI and a Docker daemon: `npm run test:engine`.
-    exclude: ["**/node_modules/**", "test/**/*.engine.test.ts"],
+    // The engine suites need the Pulumi CLI and a Docker daemon: `npm run test:engine` (vitest.engine.config.ts).
+    exclude: [...configDefaults.exclude, "test/engine/**"],
     globalSetup: ["test/setup/build-proxy.ts"],
     // Suites start real servers (proxy, Nginx, upstream doubles) on 127.0.0.1 with ephemeral ports.
     pool: "forks",

@@ -1,6 +1,6 @@
 // Shared by the STAND-IN provider plugins (docker/main.ts, random/main.ts say why they exist).
-// Builds the stand-in provider plugins (docker 5.2.0, random 4.21.2) and installs them into a Pulumi
-// home. Each plugin is one executable file: a node script bundled with esbuild (the provider server,
+// Builds the stand-in provider plugins (docker 5.2.0, random 4.21.2); engine/plugins.ts installs them.
+// Each plugin is one executable file: a node script bundled with esbuild (the provider server,
 // gRPC and our code, no node_modules at run time), so `pulumi plugin install … --file` can copy it
 // alone. Bundles are cached by content under node_modules/.cache: a second build of the same source
 // writes nothing.
@@ -9,7 +9,6 @@ import { chmod, mkdir, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
-import { $ } from "zx";
 
 export interface PluginFile {
   kind: "resource";
@@ -68,19 +67,6 @@ async function exists(file: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-/**
- * Installs the stand-ins into the Pulumi home of `env` (PULUMI_HOME must be set: never the user's
- * ~/.pulumi). `pulumi` is the CLI to use, found on env.PATH by default.
- */
-export async function installStandInPlugins(env: NodeJS.ProcessEnv, pulumi = "pulumi"): Promise<PluginFile[]> {
-  if (!env.PULUMI_HOME) throw new Error("installStandInPlugins: PULUMI_HOME is not set; the stand-in plugins go into a private Pulumi home, never ~/.pulumi");
-  const files = await pluginFiles();
-  for (const plugin of files) {
-    await $({ env, quiet: true })`${pulumi} plugin install ${plugin.kind} ${plugin.name} ${plugin.version} --file ${plugin.path} --reinstall`;
-  }
-  return files;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

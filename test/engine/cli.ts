@@ -1,10 +1,12 @@
 // The real Pulumi CLI, run as a user runs it from the project's root, with a file backend of its own.
 // The stack's settings file lives in a temp folder (--config-file), so a run never writes to the tree.
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
+import { engineProcessEnv } from "../../engine/env.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -14,6 +16,13 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The environment engine:up made (PATH with the built pulumi, PULUMI_HOME, DOCKER_HOST, …). */
+export function engineEnv(): NodeJS.ProcessEnv {
+  const { engine, skip } = inject("engine");
+  if (!engine) throw new Error(`no engine: ${skip ?? "the engine suite's global setup provided none"}`);
+  return engineProcessEnv(engine);
+}
+
 /** A throwaway backend and stack: every command runs with `--stack` and `--config-file` set. */
 export class PulumiStack {
   readonly dir = mkdtempSync(path.join(tmpdir(), "gptsite-engine-"));
@@ -21,8 +30,9 @@ export class PulumiStack {
   readonly env: NodeJS.ProcessEnv;
 
   constructor(
+    /** Unique on this machine: `stack init` writes Pulumi.<name>.yaml in the tree for a moment. */
     readonly name: string,
-    env: NodeJS.ProcessEnv = process.env,
+    env: NodeJS.ProcessEnv = engineEnv(),
   ) {
     this.configFile = path.join(this.dir, `Pulumi.${name}.yaml`);
     mkdirSync(path.join(this.dir, "state"));
@@ -60,8 +70,15 @@ export class PulumiStack {
     return result;
   }
 
+  /** `pulumi stack init`, whose settings file (the passphrase's salt) is then moved out of the tree. */
   async init(): Promise<this> {
-    await this.ok(["stack", "init", this.name], { stackArgs: false });
+    const inTree = path.join(ROOT, `Pulumi.${this.name}.yaml`);
+    if (existsSync(inTree)) throw new Error(`${inTree} exists: a stack of that name is not this suite's to replace`);
+    try {
+      await this.ok(["stack", "init", this.name], { stackArgs: false });
+    } finally {
+      if (existsSync(inTree)) renameSync(inTree, this.configFile);
+    }
     return this;
   }
 

@@ -6,7 +6,7 @@ import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { installStandInPlugins } from "../../engine/plugins/build.js";
+import { installPlugins } from "../../engine/plugins.js";
 import type { Engine } from "../fixtures/engine.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -53,7 +53,7 @@ export class PulumiProject {
       NO_COLOR: "1",
     };
     delete env.CI; // the CLI would otherwise assume a CI service and print its banners
-    await installStandInPlugins(env, path.join(engine.binDir, "pulumi"));
+    await installPlugins(env, () => {});
     return new PulumiProject(work, env);
   }
 

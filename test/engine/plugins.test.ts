@@ -3,10 +3,9 @@
 // out-of-band removal, secrets in the state, destroy; and the failures the real providers report.
 import { randomBytes } from "node:crypto";
 import net, { type AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { isNotFound, versionLess, type DockerClient } from "../../engine/plugins/docker/client.js";
 import { engine, engineSkipReason } from "../fixtures/engine.js";
-import { ensureNodeImage } from "./nodeImage.js";
 import { PulumiProject } from "./project.js";
 
 const API_KEY = `sk-plugins-${randomBytes(6).toString("hex")}`;
@@ -40,7 +39,7 @@ describe.skipIf(!engine)(`stand-in plugins under the real engine${engineSkipReas
 
   beforeAll(async () => {
     docker = engine!.docker;
-    image = await ensureNodeImage(docker);
+    image = inject("engine").engine!.images.node.tag;
     project = await PulumiProject.create(engine!);
     port = await freePort();
     const common = { runId: run, dockerHost: engine!.dockerHost, image };

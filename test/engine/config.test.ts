@@ -10,7 +10,7 @@ import { PulumiStack, ROOT } from "./cli.js";
 
 const stacks: PulumiStack[] = [];
 const newStack = async (name: string) => {
-  const stack = await new PulumiStack(name).init();
+  const stack = await new PulumiStack(`${name}-${process.pid}`).init();
   stacks.push(stack);
   return stack;
 };
@@ -66,7 +66,7 @@ describe("the real CLI's config merge", () => {
     const preview = await stack.run(["preview"]);
     expect(preview.code).not.toBe(0);
     expect(preview.stdout + preview.stderr).toContain(
-      "Stack 'types' with configuration key 'functionMemoryMb' must be of type 'integer'",
+      `Stack '${stack.name}' with configuration key 'functionMemoryMb' must be of type 'integer'`,
     );
   }, 60_000);
 
