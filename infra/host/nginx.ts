@@ -5,6 +5,9 @@ import { NGINX_CERTIFICATE_KEY_PATH, NGINX_CERTIFICATE_PATH } from "../tls/modes
 import type { TlsMaterial } from "../tls/types.js";
 import { LONG_RUNNING } from "./containers.js";
 
+/** The container's name on the host. */
+export const NGINX_CONTAINER = "gptsite-nginx";
+
 /** Where the stock image reads the site; the upload replaces its welcome page. */
 export const NGINX_SITE_PATH = "/etc/nginx/conf.d/default.conf";
 
@@ -58,7 +61,7 @@ export class NginxSite extends pulumi.ComponentResource {
     this.container = new docker.Container(
       name,
       {
-        name: "gptsite-nginx",
+        name: NGINX_CONTAINER,
         image: image.imageId,
         uploads,
         ports,

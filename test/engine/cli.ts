@@ -1,11 +1,12 @@
 // The real Pulumi CLI, run as a user runs it from the project's root, with a file backend of its own.
 // The stack's settings file lives in a temp folder (--config-file), so a run never writes to the tree.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { inject } from "vitest";
+import YAML from "yaml";
 import { engineProcessEnv } from "../../engine/env.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -47,7 +48,8 @@ export class PulumiStack {
 
   /** `pulumi ARGS --stack NAME --config-file F` (for commands that take them), never throwing. */
   run(args: readonly string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; stackArgs?: boolean } = {}): Promise<CliResult> {
-    const stackArgs = options.stackArgs === false ? [] : ["--stack", this.name, "--config-file", this.configFile];
+    // `pulumi stack …` subcommands take --stack but not --config-file.
+    const stackArgs = options.stackArgs === false ? [] : ["--stack", this.name, ...(args[0] === "stack" ? [] : ["--config-file", this.configFile])];
     return new Promise((resolve) => {
       execFile(
         "pulumi",
@@ -80,6 +82,13 @@ export class PulumiStack {
       if (existsSync(inTree)) renameSync(inTree, this.configFile);
     }
     return this;
+  }
+
+  /** Takes the config of a stack file of the tree (e.g. Pulumi.local.yaml), keeping this stack's own salt. */
+  useStackFile(file: string): void {
+    const own = (YAML.parse(readFileSync(this.configFile, "utf8")) ?? {}) as Record<string, unknown>;
+    const example = YAML.parse(readFileSync(path.join(ROOT, file), "utf8")) as { config?: Record<string, unknown> };
+    writeFileSync(this.configFile, YAML.stringify({ ...own, config: { ...(own.config as object), ...example.config } }));
   }
 
   /** The config the CLI hands the program: Pulumi.yaml's defaults merged under the stack's values. */

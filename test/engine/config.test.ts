@@ -35,8 +35,7 @@ function readmeConfigLines(): string[][] {
 describe("the real CLI's config merge", () => {
   it.each(stackFiles())("%s: the CLI hands the program what mergedConfig says, and it validates", async (file) => {
     const stack = await newStack("merge");
-    const text = readFileSync(path.join(ROOT, file), "utf8");
-    await import("node:fs/promises").then((fs) => fs.writeFile(stack.configFile, text));
+    stack.useStackFile(file);
     const config = values(await stack.config());
     expect(config).toEqual(mergedConfig(file));
     const raw = Object.fromEntries(Object.entries(config).map(([key, value]) => [key.replace(/^gptsite:/, ""), value]));
