@@ -1,7 +1,7 @@
 // The real Pulumi CLI, run as a user runs it from the project's root, with a file backend of its own.
 // The stack's settings file lives in a temp folder (--config-file), so a run never writes to the tree.
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,6 +34,8 @@ export class PulumiStack {
     /** Unique on this machine: `stack init` writes Pulumi.<name>.yaml in the tree for a moment. */
     readonly name: string,
     env: NodeJS.ProcessEnv = engineEnv(),
+    /** The project's folder: the tree itself, or a copy of it (see copyProject). */
+    readonly cwd: string = ROOT,
   ) {
     this.configFile = path.join(this.dir, `Pulumi.${name}.yaml`);
     mkdirSync(path.join(this.dir, "state"));
@@ -54,7 +56,7 @@ export class PulumiStack {
       execFile(
         "pulumi",
         [...args, ...stackArgs, "--non-interactive", "--color", "never"],
-        { cwd: ROOT, env: { ...this.env, ...options.env }, timeout: options.timeoutMs ?? 600_000, maxBuffer: 64 * 1024 * 1024 },
+        { cwd: this.cwd, env: { ...this.env, ...options.env }, timeout: options.timeoutMs ?? 600_000, maxBuffer: 64 * 1024 * 1024 },
         (error, stdout, stderr) => {
           const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
           resolve({ code, stdout, stderr });
@@ -74,7 +76,7 @@ export class PulumiStack {
 
   /** `pulumi stack init`, whose settings file (the passphrase's salt) is then moved out of the tree. */
   async init(): Promise<this> {
-    const inTree = path.join(ROOT, `Pulumi.${this.name}.yaml`);
+    const inTree = path.join(this.cwd, `Pulumi.${this.name}.yaml`);
     if (existsSync(inTree)) throw new Error(`${inTree} exists: a stack of that name is not this suite's to replace`);
     try {
       await this.ok(["stack", "init", this.name], { stackArgs: false });
@@ -87,7 +89,7 @@ export class PulumiStack {
   /** Takes the config of a stack file of the tree (e.g. Pulumi.local.yaml), keeping this stack's own salt. */
   useStackFile(file: string): void {
     const own = (YAML.parse(readFileSync(this.configFile, "utf8")) ?? {}) as Record<string, unknown>;
-    const example = YAML.parse(readFileSync(path.join(ROOT, file), "utf8")) as { config?: Record<string, unknown> };
+    const example = YAML.parse(readFileSync(path.join(this.cwd, file), "utf8")) as { config?: Record<string, unknown> };
     writeFileSync(this.configFile, YAML.stringify({ ...own, config: { ...(own.config as object), ...example.config } }));
   }
 
@@ -100,4 +102,20 @@ export class PulumiStack {
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A copy of the committed tree (git ls-files, as a clone has it) with this checkout's node_modules
+ * linked in, for a run that changes the project's own files (e.g. the proxy's source). Returns its path.
+ */
+export function copyProject(into: string): string {
+  const dir = path.join(into, "project");
+  const files = execFileSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8" }).split("\0").filter(Boolean);
+  for (const file of files) {
+    if (!existsSync(path.join(ROOT, file))) continue; // deleted in the working tree
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    copyFileSync(path.join(ROOT, file), path.join(dir, file));
+  }
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  return dir;
 }
