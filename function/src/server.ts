@@ -75,6 +75,10 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
   });
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
+    // Pipelined behind an answer still being written: Node parses it at once, but it is relayed only
+    // when its own answer can start. If the connection closes first (the answer before it said
+    // `Connection: close`, or the client left), that turn never comes and nothing of it goes upstream.
+    if (!res.socket) return void res.once("socket", () => handle(req, res));
     const x = track(req, res);
     if (draining) res.setHeader("connection", "close");
     guarded(x, () => route(x));
