@@ -46,6 +46,9 @@ const SET_BY_PROXY = new Set(["host", "authorization", "expect"]);
 
 // The upstream's cookies are not the site's (and CORS headers are the proxy's own, below).
 const RESPONSE_DROPPED = new Set(["set-cookie", "set-cookie2"]);
+// Instructions to an Nginx in front, which acts on them: X-Accel-Redirect would have it replay the
+// caller's request (Authorization and all) to another location of the site. Only the proxy sets one.
+const RESPONSE_DROPPED_PREFIX = /^(?:access-control-|x-accel-)/;
 
 /** On every answer, relayed or the proxy's own, so browser clients can read it. */
 export const CORS_RESPONSE: Readonly<OutgoingHttpHeaders> = { "access-control-allow-origin": "*" };
@@ -86,7 +89,7 @@ export function clientResponseHeaders(upstream: IncomingHttpHeaders): OutgoingHt
   for (const name of Object.keys(upstream)) {
     const value = upstream[name];
     if (value === undefined || HOP_BY_HOP.has(name) || named.has(name) || RESPONSE_DROPPED.has(name)) continue;
-    if (name.startsWith("access-control-")) continue;
+    if (RESPONSE_DROPPED_PREFIX.test(name)) continue;
     out[name] = value;
   }
   Object.assign(out, CORS_RESPONSE);

@@ -129,6 +129,19 @@ describe.skipIf(!nginxBinary)("towards the function", () => {
     expect(seen.headers.host).toBe(`127.0.0.1:${chain.upstream.port}`);
   });
 
+  it("acts on no X-Accel-* header from the function: no internal redirect to the web UI, no rate or buffering change", async () => {
+    chain = await startChain({
+      direct: true,
+      web: {},
+      upstream: { scenario: { responseHeaders: { "x-accel-redirect": "/api/config", "x-accel-limit-rate": "1", "x-accel-buffering": "yes" } } },
+    });
+    const ex = await send(`${chain.nginx.httpUrl}/v1/models`, { headers: { authorization: "Bearer sk-mine" } }).done();
+    expect(ex.status).toBe(200);
+    expect(JSON.parse(ex.text)).toMatchObject({ object: "list" });
+    expect(chain.web!.requests).toEqual([]);
+    expect(Object.keys(ex.headers).filter((name) => name.startsWith("x-accel-"))).toEqual([]);
+  });
+
   it("answers 502 in OpenAI's shape when the function cannot be reached", async () => {
     chain = await startChain({ direct: true });
     await chain.upstream.close();
