@@ -64,7 +64,8 @@ export function toProxyError(err: unknown, upstreamHost: string): ProxyError {
   if (UNREACHABLE.has(code)) return new ProxyError("upstream_unreachable", where, { cause: err });
   if (RESET.has(code)) return new ProxyError("upstream_reset", where, { cause: err });
   if (TLS.test(code)) return new ProxyError("upstream_tls_failed", where, { cause: err });
-  if (code.startsWith("HPE_")) return new ProxyError("upstream_bad_response", where, { cause: err });
+  // HPE_: Node's HTTP parser; Z_ and ERR__: zlib and brotli, decoding a compressed error body (redact.ts).
+  if (/^(HPE_|Z_|ERR__)/.test(code)) return new ProxyError("upstream_bad_response", where, { cause: err });
   return new ProxyError("upstream_unreachable", where, { cause: err });
 }
 

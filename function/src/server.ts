@@ -3,12 +3,13 @@
 // errors.ts and nowhere else.
 import http, { type ClientRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { pipeline, Transform } from "node:stream";
+import { pipeline, Transform, type Readable } from "node:stream";
 import { authorizer } from "./auth.js";
 import type { ProxyConfig } from "./config.js";
 import { fromClientError, ProxyError, toProxyError, errorCode, type ProxyErrorCode } from "./errors.js";
 import { clientResponseHeaders, CORS_RESPONSE, framingProblem, isEventStream, preflightHeaders, upstreamRequestHeaders } from "./headers.js";
 import { eventLine, requestLine, type LogSink, type RequestLog } from "./log.js";
+import { bodyRedaction, redactHeaders } from "./redact.js";
 import { loggablePath, resolveTarget } from "./target.js";
 import { createUpstream, mayRetry } from "./upstream.js";
 
@@ -54,6 +55,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
   });
   const upstreamName = config.upstream.host;
   const authorize = authorizer(config.auth);
+  const serverKey = config.auth.kind === "key" ? config.auth.apiKey : undefined;
   let draining = false;
   const responding = new WeakMap<Socket, ServerResponse>();
 
@@ -229,20 +231,42 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
       upstreamRes.destroy();
       return;
     }
-    res.writeHead(upstreamRes.statusCode ?? 502, clientResponseHeaders(upstreamRes.headers));
+    const status = upstreamRes.statusCode ?? 502;
+    const headers = clientResponseHeaders(upstreamRes.headers);
+    let body: Readable = upstreamRes;
+    if (serverKey !== undefined) {
+      redactHeaders(headers, serverKey);
+      if (status >= 400) {
+        const coding = upstreamRes.headers["content-encoding"];
+        const steps = bodyRedaction(serverKey, coding);
+        if (!steps) {
+          upstreamRes.destroy();
+          fail(x, new ProxyError("upstream_bad_response", `an error answer in Content-Encoding ${JSON.stringify(coding?.slice(0, 50))}, which cannot be checked for OPENAI_API_KEY`));
+          return;
+        }
+        // Plain, and of another length than announced.
+        delete headers["content-encoding"];
+        delete headers["content-length"];
+        pipeline([upstreamRes, ...steps], (err) => {
+          if (err) fail(x, err);
+        });
+        body = steps[steps.length - 1]!;
+      }
+    }
+    res.writeHead(status, headers);
     // Tell an event-stream client at once that its stream has started.
     if (isEventStream(upstreamRes.headers)) res.flushHeaders();
-    upstreamRes.on("data", (chunk: Buffer) => {
+    body.on("data", (chunk: Buffer) => {
       entry.ttfbMs ??= elapsed(x);
       entry.out += chunk.length;
     });
-    upstreamRes.on("end", () => (entry.ttfbMs ??= elapsed(x)));
+    body.on("end", () => (entry.ttfbMs ??= elapsed(x)));
     upstreamRes.on("error", (err) => (x.failure ??= toProxyError(err, upstreamName).code));
     upstreamRes.on("close", () => {
       if (!upstreamRes.complete) cut(x);
     });
     // pipe: backpressure both ways (a slow client pauses the upstream), and nothing held back.
-    upstreamRes.pipe(res);
+    body.pipe(res);
   }
 
   /**
