@@ -177,6 +177,10 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
         }
         fail(x, err);
       });
+      up.on("upgrade", (upstreamRes: IncomingMessage, socket: Socket) => {
+        socket.destroy();
+        fail(x, new ProxyError("upstream_bad_response", `${upstreamName} answered with status ${upstreamRes.statusCode}, switching protocols`));
+      });
       up.on("response", (upstreamRes) => {
         responseStarted = true;
         guarded(x, () => respond(x, upstreamRes));
@@ -231,7 +235,14 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
       upstreamRes.destroy();
       return;
     }
-    const status = upstreamRes.statusCode ?? 502;
+    // 101 (never asked for: Upgrade is not forwarded) and numbers that are no HTTP status (000, 099, 600).
+    // Node skips the interim 1xx (102, 103) itself and waits for the real answer.
+    const status = upstreamRes.statusCode ?? 0;
+    if (status < 200 || status > 599) {
+      upstreamRes.destroy();
+      fail(x, new ProxyError("upstream_bad_response", `${upstreamName} answered with status ${status}`));
+      return;
+    }
     const headers = clientResponseHeaders(upstreamRes.headers);
     let body: Readable = upstreamRes;
     if (serverKey !== undefined) {
@@ -253,17 +264,29 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
         body = steps[steps.length - 1]!;
       }
     }
-    res.writeHead(status, headers);
-    // Tell an event-stream client at once that its stream has started.
-    if (isEventStream(upstreamRes.headers)) res.flushHeaders();
+    // The status line leaves with the first body byte (or the end of an empty body), not before: until
+    // then a failure (bad framing, a reset) is still answered with a 502 that says so, and logged as
+    // one. An event stream's leaves at once, to tell the client its stream has started.
+    const start = () => {
+      if (!res.headersSent) res.writeHead(status, headers);
+    };
+    if (isEventStream(upstreamRes.headers)) {
+      start();
+      res.flushHeaders();
+    }
+    // Registered before pipe() below: the status line is written before pipe's first write or end().
     body.on("data", (chunk: Buffer) => {
+      start();
       entry.ttfbMs ??= elapsed(x);
       entry.out += chunk.length;
     });
-    body.on("end", () => (entry.ttfbMs ??= elapsed(x)));
-    upstreamRes.on("error", (err) => (x.failure ??= toProxyError(err, upstreamName).code));
+    body.on("end", () => {
+      start();
+      entry.ttfbMs ??= elapsed(x);
+    });
+    upstreamRes.on("error", (err) => fail(x, err));
     upstreamRes.on("close", () => {
-      if (!upstreamRes.complete) cut(x);
+      if (!upstreamRes.complete) fail(x, new ProxyError("upstream_reset", `${upstreamName} closed the connection mid-answer`));
     });
     // pipe: backpressure both ways (a slow client pauses the upstream), and nothing held back.
     body.pipe(res);
@@ -276,7 +299,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
   function cut(x: Exchange): void {
     const { res } = x;
     x.failure ??= "upstream_reset";
-    if (res.destroyed) return;
+    // Gone, or whole already (the proxy's own answer to an earlier failure).
+    if (res.destroyed || res.writableEnded) return;
     // end() flushes what is queued, then FIN without the chunked terminator; destroy() would drop
     // the queue. destroySoon = end, then destroy once flushed.
     if (res.socket) res.socket.destroySoon();
