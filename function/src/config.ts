@@ -1,5 +1,6 @@
 // The proxy's startup module: the only place the environment is read. Everything else receives a
 // typed, validated ProxyConfig, so a bad setting stops the process at start instead of per request.
+import { PROXY_TOKEN_RULE, proxyTokenProblem } from "./proxyToken.js";
 
 export type AuthMode =
   /** Callers bring their own key; their Authorization is forwarded as is. */
@@ -59,7 +60,7 @@ const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 /** env → typed config; throws ConfigError naming the variable, the value received and what is allowed. */
 export function loadConfig(env: Env): ProxyConfig {
   const upstream = parseUpstream(value(env, "UPSTREAM_URL") ?? DEFAULTS.UPSTREAM_URL);
-  const auth = parseAuth(value(env, "PROXY_TOKEN"), value(env, "OPENAI_API_KEY"));
+  const auth = parseAuth(env.PROXY_TOKEN?.trim(), value(env, "OPENAI_API_KEY"));
   if (auth.kind === "key" && upstream.protocol === "http:" && !LOOPBACK.has(upstream.hostname)) {
     throw new ConfigError(
       `UPSTREAM_URL is plain http:// to ${upstream.hostname} while OPENAI_API_KEY is set: the key would ` +
@@ -121,9 +122,14 @@ function parseUpstream(raw: string): UpstreamBase {
   return { protocol, hostname, port, host: url.host, basePath };
 }
 
+/** `token` is undefined only when PROXY_TOKEN is not set at all: set but blank is no way to turn auth off. */
 function parseAuth(token: string | undefined, apiKey: string | undefined): AuthMode {
-  if (token !== undefined && !VISIBLE_ASCII.test(token)) {
-    throw new ConfigError("PROXY_TOKEN must be visible ASCII without spaces (it travels in a header); got a value that is not (not shown)");
+  const problem = token === undefined ? undefined : proxyTokenProblem(token);
+  if (problem !== undefined) {
+    throw new ConfigError(
+      `PROXY_TOKEN must be ${PROXY_TOKEN_RULE}; got ${problem} (not shown). Set a long random one (e.g. \`openssl rand -hex 24\`), ` +
+        "or remove PROXY_TOKEN to run without one (callers then bring their own key).",
+    );
   }
   if (apiKey !== undefined && !VISIBLE_ASCII.test(apiKey)) {
     throw new ConfigError("OPENAI_API_KEY must be visible ASCII without spaces (it travels in a header); got a value that is not (not shown)");
