@@ -115,12 +115,18 @@ export function preflightHeaders(incoming: IncomingHttpHeaders): OutgoingHttpHea
 
 /**
  * What Node's parser lets through but the proxy refuses (RFC 9112 §3.2, §6.1): an HTTP/1.1 request
- * without Host, more than one Host, and a transfer coding other than chunked (Node would hand over
- * the still-coded bytes as the body, and the coding header is not forwarded). Undefined when fine.
+ * without Host, more than one Host, a transfer coding other than chunked (Node would hand over the
+ * still-coded bytes as the body, and the coding header is not forwarded), and a header name with `_`
+ * (servers that read it as `-` would take `Transfer_Encoding` for framing, on a shared upstream
+ * connection; Nginx drops such headers itself). Undefined when fine.
  */
 export function framingProblem(req: Pick<IncomingMessage, "httpVersion" | "rawHeaders" | "headers">): string | undefined {
   let hosts = 0;
-  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === "host") hosts += 1;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    if (name.includes("_")) return `header name ${JSON.stringify(name.slice(0, 50))} has an underscore; use a dash`;
+    if (name.toLowerCase() === "host") hosts += 1;
+  }
   if (hosts > 1) return `${hosts} Host headers; send exactly one`;
   if (hosts === 0 && req.httpVersion === "1.1") return "no Host header; HTTP/1.1 requires one";
   const coding = req.headers["transfer-encoding"];

@@ -1,6 +1,8 @@
 // Which request targets the proxy relays, and where to. Pure: a string in, a decision out.
 // Anything that is not a plain origin-form path under /v1 stops here, before any upstream socket is
-// touched: absolute-form (`GET http://evil.example/`), dot segments, encoded slashes or dots, backslashes.
+// touched: absolute-form (`GET http://evil.example/`), dot segments, encoded slashes or dots, backslashes,
+// path parameters (`/v1/..;/admin`: servers that read `;` as a parameter see `..`), and an encoded `%`
+// (`%252e`: a server that decodes once more sees a dot).
 import { ProxyError } from "./errors.js";
 
 export type Target =
@@ -40,6 +42,8 @@ export function resolveTarget(raw: string): Target {
     }
     if (decoded === "." || decoded === "..") return malformed("dot segments (. and ..) are not allowed");
     if (decoded.includes("/") || decoded.includes("\\")) return malformed("encoded slashes are not allowed");
+    if (decoded.includes(";")) return malformed("path parameters (;) are not allowed");
+    if (decoded.includes("%")) return malformed("an encoded percent sign (%25) is not allowed in the path: decoded once more, it could turn into a dot or a slash");
     if (CONTROL.test(decoded)) return malformed("control characters are not allowed in the path");
   }
 

@@ -27,6 +27,21 @@ describe("hostile requests", () => {
     expect(upstream.requests).toHaveLength(0);
   });
 
+  it.each(["Transfer_Encoding: chunked", "Content_Length: 5", "X_Forwarded_For: 203.0.113.7"])(
+    "refuses a header name with an underscore (%s): a server behind may read it as a dash",
+    async (header) => {
+      upstream = await startUpstream();
+      proxy = await startProxy({ UPSTREAM_URL: upstream.url });
+      const response = await sendRaw(proxy.port, `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n${header}\r\nConnection: close\r\n\r\nhello`);
+      const name = header.split(":")[0]!;
+      expect(parseRaw(response)).toMatchObject({
+        status: 400,
+        json: proxyError("malformed_request", `Malformed HTTP request: header name ${JSON.stringify(name)} has an underscore; use a dash`),
+      });
+      expect(upstream.requests).toHaveLength(0);
+    },
+  );
+
   it("puts every pipelined request through the same checks", async () => {
     upstream = await startUpstream();
     proxy = await startProxy({ UPSTREAM_URL: upstream.url });
