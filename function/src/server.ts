@@ -10,7 +10,7 @@ import { fromClientError, ProxyError, toProxyError, errorCode, type ProxyErrorCo
 import { clientResponseHeaders, CORS_RESPONSE, framingProblem, isEventStream, preflightHeaders, upstreamRequestHeaders } from "./headers.js";
 import { eventLine, requestLine, type LogSink, type RequestLog } from "./log.js";
 import { bodyRedaction, redactHeaders } from "./redact.js";
-import { loggablePath, resolveTarget } from "./target.js";
+import { loggablePath, maskedPath, resolveTarget } from "./target.js";
 import { createUpstream, mayRetry } from "./upstream.js";
 
 const RELAYED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
@@ -142,6 +142,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
         x.failure ??= "client_closed";
       }
       x.entry.status = res.headersSent ? res.statusCode : 499;
+      // Refused here or upstream: whatever the caller put in the path is not the log's to keep.
+      if (x.entry.status >= 400) x.entry.path = maskedPath(x.entry.path);
       x.entry.ms = elapsed(x);
       if (x.failure) x.entry.error = x.failure;
       deps.log(requestLine(x.entry));
@@ -338,7 +340,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
         `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
     socket.destroySoon();
-    deps.log(requestLine({ method, path: loggablePath(rawTarget), status: e.status, in: 0, out: 0, ttfbMs: null, ms: 0, error: e.code }));
+    deps.log(requestLine({ method, path: maskedPath(loggablePath(rawTarget)), status: e.status, in: 0, out: 0, ttfbMs: null, ms: 0, error: e.code }));
   }
 
   function tooLarge(what: string): ProxyError {

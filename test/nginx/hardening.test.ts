@@ -80,6 +80,28 @@ describe.skipIf(!nginxBinary)("access log", () => {
   });
 });
 
+describe.skipIf(!nginxBinary)("access log of refused requests", () => {
+  it("logs their path only up to the first segment that could hold a secret, then /*", async () => {
+    const KEY = "sk-proj-INPATH-0f4e9a2b7c";
+    chain = await startChain();
+    const statuses: number[] = [];
+    for (const path of [`/${KEY}/v2/models`, `/v1/models;key=${KEY}`, `/v2/models%3Fkey=${KEY}`, `/v1/files/${KEY}/content?x=1`, "/v1/models?x=1"]) {
+      statuses.push((await send(`${chain.nginx.httpUrl}/`, { rawPath: path }).done()).status);
+    }
+    expect(statuses).toEqual([404, 400, 404, 404, 200]);
+    await pollUntil(() => chain!.nginx.accessLog().trim().split("\n").length === 5, "five access log lines");
+    const log = chain.nginx.accessLog();
+    expect(log).not.toContain("INPATH");
+    expect([...log.matchAll(/"([^"]*)" (\d{3}) /g)].map((m) => `${m[1]} ${m[2]}`)).toEqual([
+      "GET /* HTTP/1.1 404",
+      "GET /v1/* HTTP/1.1 400",
+      "GET /v2/* HTTP/1.1 404",
+      "GET /v1/files/* HTTP/1.1 404",
+      "GET /v1/models?... HTTP/1.1 200",
+    ]);
+  });
+});
+
 describe.skipIf(!nginxBinary)("rate limit", () => {
   it("answers requests beyond rate and burst with 429 in OpenAI's shape, /api/ and /v1/ sharing one counter", async () => {
     // One request a minute and a burst of 2: the fourth request within the minute is over.
