@@ -10,6 +10,7 @@ export const PROXY_ERRORS = {
   method_not_allowed: { status: 405, message: "Method not allowed" },
   request_timeout: { status: 408, message: "The request did not arrive in time" },
   request_too_large: { status: 413, message: "Request body too large" },
+  expectation_failed: { status: 417, message: "Unsupported expectation" },
   headers_too_large: { status: 431, message: "Request headers too large" },
   internal_error: { status: 500, message: "Internal proxy error" },
   upstream_dns_failed: { status: 502, message: "The upstream host name did not resolve" },

@@ -15,6 +15,8 @@ import { createUpstream, mayRetry } from "./upstream.js";
 
 const RELAYED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
 const HEALTH_BODY = JSON.stringify({ status: "ok" });
+// How Node's server tells `Expect: 100-continue` (its `continueExpression`).
+const CONTINUE = /(?:^|\W)100-continue(?:$|\W)/i;
 
 // Above the 60 s an Nginx upstream keep-alive holds an idle connection, so that the proxy never closes
 // a connection the hop in front is about to reuse (the same race as upstream.ts, one hop earlier).
@@ -65,6 +67,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
   server.on("request", handle);
   // Registered so that Node does not send `100 Continue` before the proxy has checked the request.
   server.on("checkContinue", handle);
+  // Any other expectation: Node would answer an empty 417 itself; route() answers it in JSON.
+  server.on("checkExpectation", handle);
   server.on("connect", (req: IncomingMessage, socket: Socket) => {
     rawReply(req.method ?? "CONNECT", req.url ?? "", socket, new ProxyError("invalid_request_target", "CONNECT is not relayed"));
   });
@@ -102,6 +106,11 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
     const { req, res } = x;
     const framing = framingProblem(req);
     if (framing !== undefined) return reply(x, new ProxyError("malformed_request", framing));
+    const expectation = req.headers.expect;
+    // Node's own test, for HTTP/1.1 only (HTTP/1.0 has no expectations to meet).
+    if (expectation !== undefined && req.httpVersion === "1.1" && !CONTINUE.test(expectation)) {
+      return reply(x, new ProxyError("expectation_failed", `Expect ${JSON.stringify(expectation.slice(0, 100))}; only 100-continue is understood`));
+    }
     if (req.method === "OPTIONS") {
       res.writeHead(204, preflightHeaders(req.headers)).end();
       return;
@@ -122,7 +131,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
     if (!auth.ok) return reply(x, auth.error);
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > config.maxBodyBytes) return reply(x, tooLarge(`Content-Length is ${declared}`));
-    if (req.headers.expect?.toLowerCase() === "100-continue") res.writeContinue();
+    if (expectation !== undefined && CONTINUE.test(expectation)) res.writeContinue();
     relay(x, target.path, auth.authorization);
   }
 

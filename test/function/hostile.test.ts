@@ -83,6 +83,18 @@ describe("hostile requests", () => {
     expect(upstream.requests[0]!.headers).not.toHaveProperty("expect");
   });
 
+  it("answers an expectation other than 100-continue with 417 in OpenAI's shape, and relays nothing", async () => {
+    upstream = await startUpstream();
+    proxy = await startProxy({ UPSTREAM_URL: upstream.url });
+    const response = await sendRaw(proxy.port, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+    expect(parseRaw(response)).toMatchObject({
+      status: 417,
+      json: proxyError("expectation_failed", 'Unsupported expectation: Expect "foo"; only 100-continue is understood'),
+    });
+    expect(response).toMatch(/\r\ncontent-type: application\/json\r\n/);
+    expect(upstream.requests).toHaveLength(0);
+  });
+
   it("drops the upstream call when a chunked body turns malformed half-way", async () => {
     upstream = await startUpstream();
     proxy = await startProxy({ UPSTREAM_URL: upstream.url });

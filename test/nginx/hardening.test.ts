@@ -38,6 +38,15 @@ describe.skipIf(!nginxBinary)("HTTPS", () => {
     expect(chain.upstream.requests).toEqual([]);
   });
 
+  it("redirects to the configured server name, whatever Host the client sends", async () => {
+    chain = await startChain({ site: withTls(), direct: true });
+    for (const host of ["evil.example", `evil.example:${chain.nginx.httpPort}`, "localhost.evil.example"]) {
+      const ex = await send(`${chain.nginx.httpUrl}/v1/models`, { headers: { host } }).done();
+      expect(ex.status).toBe(308);
+      expect(ex.headers.location).toBe(`https://localhost:${chain.nginx.httpsPort}/v1/models`);
+    }
+  });
+
   it("answers over TLS with HSTS and nosniff, and names no version in Server", async () => {
     chain = await startChain({ site: withTls(), direct: true });
     const ex = await send(`${chain.nginx.httpsUrl}/v1/models`, { ca: tls.cert }).done();
