@@ -1,5 +1,6 @@
 // The proxy's startup module: the only place the environment is read. Everything else receives a
 // typed, validated ProxyConfig, so a bad setting stops the process at start instead of per request.
+import { FUNCTION_MEMORY_MB, maxConnectionsFor, SEND_TIMEOUT_MS } from "./limits.js";
 import { PROXY_TOKEN_RULE, proxyTokenProblem } from "./proxyToken.js";
 
 export type AuthMode =
@@ -34,6 +35,10 @@ export interface ProxyConfig {
    * the socket meanwhile, so a timer alone would hand a dead socket to the next request.
    */
   readonly keepAliveIdleMs: number;
+  /** Client connections open at once; Node closes one more at once (limits.ts). */
+  readonly maxConnections: number;
+  /** How long an answer waits for a client that reads none of it before the exchange is cut. */
+  readonly sendTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -48,6 +53,7 @@ export const DEFAULTS = {
   UPSTREAM_URL: "https://api.openai.com",
   UPSTREAM_TIMEOUT_MS: 900_000,
   MAX_BODY_BYTES: 20 * 1024 * 1024,
+  MAX_CONNECTIONS: maxConnectionsFor(FUNCTION_MEMORY_MB),
 } as const;
 
 // Below the idle timeouts of the usual API fronts (Cloudflare's edge closes after 400 s), long enough
@@ -75,6 +81,8 @@ export function loadConfig(env: Env): ProxyConfig {
     upstreamTimeoutMs: integer(env, "UPSTREAM_TIMEOUT_MS", DEFAULTS.UPSTREAM_TIMEOUT_MS, 1, 2 ** 31 - 1),
     maxBodyBytes: integer(env, "MAX_BODY_BYTES", DEFAULTS.MAX_BODY_BYTES, 1, Number.MAX_SAFE_INTEGER),
     keepAliveIdleMs: KEEPALIVE_IDLE_MS,
+    maxConnections: integer(env, "MAX_CONNECTIONS", DEFAULTS.MAX_CONNECTIONS, 1, 1_000_000),
+    sendTimeoutMs: SEND_TIMEOUT_MS,
   };
 }
 

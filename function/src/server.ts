@@ -8,7 +8,7 @@ import { authorizer } from "./auth.js";
 import type { ProxyConfig } from "./config.js";
 import { fromClientError, ProxyError, toProxyError, errorCode, type ProxyErrorCode } from "./errors.js";
 import { clientResponseHeaders, CORS_RESPONSE, framingProblem, isEventStream, preflightHeaders, upstreamRequestHeaders } from "./headers.js";
-import { eventLine, requestLine, type LogSink, type RequestLog } from "./log.js";
+import { eventLine, requestLine, type ClientFailure, type LogSink, type RequestLog } from "./log.js";
 import { bodyRedaction, redactHeaders } from "./redact.js";
 import { loggablePath, maskedPath, resolveTarget } from "./target.js";
 import { createUpstream, mayRetry } from "./upstream.js";
@@ -46,7 +46,7 @@ interface Exchange {
   readonly started: bigint;
   upstreamReq?: ClientRequest;
   /** First failure seen; what the log line reports. */
-  failure?: ProxyErrorCode | "client_closed";
+  failure?: ProxyErrorCode | ClientFailure;
 }
 
 export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
@@ -64,6 +64,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
   // Node 20 answers a request without Host itself, with an empty 400: framingProblem does it in JSON.
   const server = http.createServer({ requireHostHeader: false });
   server.keepAliveTimeout = CLIENT_KEEPALIVE_MS;
+  // Over the cap Node closes a new connection at once, without a byte (Nginx in front answers 502 JSON).
+  server.maxConnections = config.maxConnections;
   server.on("request", handle);
   // Registered so that Node does not send `100 Continue` before the proxy has checked the request.
   server.on("checkContinue", handle);
@@ -285,22 +287,37 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
       start();
       res.flushHeaders();
     }
-    // Registered before pipe() below: the status line is written before pipe's first write or end().
+    // Backpressure: a client that reads slowly pauses the upstream; one that reads nothing for the
+    // send timeout loses its answer rather than hold its buffers and the upstream call.
+    let stalled: NodeJS.Timeout | undefined;
     body.on("data", (chunk: Buffer) => {
+      if (res.destroyed) return;
       start();
       entry.ttfbMs ??= elapsed(x);
       entry.out += chunk.length;
+      if (!res.write(chunk)) {
+        body.pause();
+        stalled ??= setTimeout(() => {
+          x.failure ??= "client_too_slow";
+          res.destroy();
+        }, config.sendTimeoutMs);
+      }
     });
+    res.on("drain", () => {
+      clearTimeout(stalled);
+      stalled = undefined;
+      body.resume();
+    });
+    res.on("close", () => clearTimeout(stalled));
     body.on("end", () => {
       start();
       entry.ttfbMs ??= elapsed(x);
+      res.end();
     });
     upstreamRes.on("error", (err) => fail(x, err));
     upstreamRes.on("close", () => {
       if (!upstreamRes.complete) fail(x, new ProxyError("upstream_reset", `${upstreamName} closed the connection mid-answer`));
     });
-    // pipe: backpressure both ways (a slow client pauses the upstream), and nothing held back.
-    body.pipe(res);
   }
 
   /**

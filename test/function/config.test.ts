@@ -12,6 +12,8 @@ describe("loadConfig", () => {
       upstreamTimeoutMs: 900_000,
       maxBodyBytes: 20 * 1024 * 1024,
       keepAliveIdleMs: 60_000,
+      maxConnections: 46,
+      sendTimeoutMs: 60_000,
     });
   });
 
@@ -24,6 +26,7 @@ describe("loadConfig", () => {
       OPENAI_API_KEY: "sk-x",
       UPSTREAM_TIMEOUT_MS: "5000",
       MAX_BODY_BYTES: "1024",
+      MAX_CONNECTIONS: "32",
     });
     expect(config).toMatchObject({
       host: "127.0.0.1",
@@ -32,6 +35,7 @@ describe("loadConfig", () => {
       auth: { kind: "key", token: "tok-0123456789abc", apiKey: "sk-x" },
       upstreamTimeoutMs: 5000,
       maxBodyBytes: 1024,
+      maxConnections: 32,
     });
   });
 
@@ -93,6 +97,7 @@ describe("loadConfig", () => {
     ["PORT", "90a", 'PORT must be an integer from 0 to 65535; got "90a"'],
     ["UPSTREAM_TIMEOUT_MS", "0", 'UPSTREAM_TIMEOUT_MS must be an integer from 1 to 2147483647; got "0"'],
     ["MAX_BODY_BYTES", "1e6", 'MAX_BODY_BYTES must be an integer from 1 to 9007199254740991; got "1e6"'],
+    ["MAX_CONNECTIONS", "0", 'MAX_CONNECTIONS must be an integer from 1 to 1000000; got "0"'],
   ])("refuses %s=%s", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
