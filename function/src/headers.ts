@@ -135,3 +135,21 @@ export function framingProblem(req: Pick<IncomingMessage, "httpVersion" | "rawHe
   }
   return undefined;
 }
+
+// How Node's server tells `Expect: 100-continue` from other expectations (its continueExpression).
+const CONTINUE = /(?:^|\W)100-continue(?:$|\W)/i;
+
+/** The request waits for `100 Continue` before it sends its body. */
+export function expectsContinue(req: Pick<IncomingMessage, "headers">): boolean {
+  return req.headers.expect !== undefined && CONTINUE.test(req.headers.expect);
+}
+
+/**
+ * An expectation the proxy cannot meet (RFC 9110 §10.1.1: anything but 100-continue), as Node reads
+ * them: in HTTP/1.1 only. Undefined when there is none.
+ */
+export function unmetExpectation(req: Pick<IncomingMessage, "httpVersion" | "headers">): string | undefined {
+  const expectation = req.headers.expect;
+  if (expectation === undefined || req.httpVersion !== "1.1" || CONTINUE.test(expectation)) return undefined;
+  return `Expect ${JSON.stringify(expectation.slice(0, 100))}; only 100-continue is understood`;
+}

@@ -2,8 +2,8 @@
 // (some gateways echo Authorization in the body or in WWW-Authenticate) would hand that key to anyone
 // holding the proxy token: such answers are relayed with the key replaced. Only error answers have
 // their body read: a 2xx body is the model's answer, and scanning every stream would cost them all.
-import type { OutgoingHttpHeaders } from "node:http";
-import { Transform } from "node:stream";
+import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
+import { pipeline, Transform, type Readable } from "node:stream";
 import zlib from "node:zlib";
 
 export const REDACTED = "[redacted]";
@@ -16,8 +16,26 @@ const DECODERS: Readonly<Record<string, () => Transform>> = {
   br: zlib.createBrotliDecompress,
 };
 
+/**
+ * The upstream answer with `secret` replaced: in `headers` (the ones going to the client), in place,
+ * and for an error in the body, which is then plain (decoded) and of another length. Undefined when
+ * an error body comes in a coding that cannot be read. `onError`: the body failed to decode.
+ */
+export function keyRedacted(answer: IncomingMessage, headers: OutgoingHttpHeaders, secret: string, onError: (err: Error) => void): Readable | undefined {
+  redactHeaders(headers, secret);
+  if ((answer.statusCode ?? 0) < 400) return answer;
+  const steps = bodyRedaction(secret, answer.headers["content-encoding"]);
+  if (!steps) return undefined;
+  delete headers["content-encoding"];
+  delete headers["content-length"];
+  pipeline([answer, ...steps], (err) => {
+    if (err) onError(err);
+  });
+  return steps[steps.length - 1]!;
+}
+
 /** Replaces `secret` in every string value, in place. */
-export function redactHeaders(headers: OutgoingHttpHeaders, secret: string): void {
+function redactHeaders(headers: OutgoingHttpHeaders, secret: string): void {
   for (const name of Object.keys(headers)) {
     const value = headers[name];
     if (typeof value === "string") headers[name] = value.replaceAll(secret, REDACTED);

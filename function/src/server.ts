@@ -3,20 +3,27 @@
 // errors.ts and nowhere else.
 import http, { type ClientRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { pipeline, Transform, type Readable } from "node:stream";
+import { pipeline, Transform } from "node:stream";
 import { authorizer } from "./auth.js";
 import type { ProxyConfig } from "./config.js";
 import { fromClientError, ProxyError, toProxyError, errorCode, type ProxyErrorCode } from "./errors.js";
-import { clientResponseHeaders, CORS_RESPONSE, framingProblem, isEventStream, preflightHeaders, upstreamRequestHeaders } from "./headers.js";
+import {
+  clientResponseHeaders,
+  CORS_RESPONSE,
+  expectsContinue,
+  framingProblem,
+  isEventStream,
+  preflightHeaders,
+  unmetExpectation,
+  upstreamRequestHeaders,
+} from "./headers.js";
 import { eventLine, requestLine, type ClientFailure, type LogSink, type RequestLog } from "./log.js";
-import { bodyRedaction, redactHeaders } from "./redact.js";
+import { keyRedacted } from "./redact.js";
 import { loggablePath, maskedPath, resolveTarget } from "./target.js";
 import { createUpstream, mayRetry } from "./upstream.js";
 
 const RELAYED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
 const HEALTH_BODY = JSON.stringify({ status: "ok" });
-// How Node's server tells `Expect: 100-continue` (its `continueExpression`).
-const CONTINUE = /(?:^|\W)100-continue(?:$|\W)/i;
 
 // Above the 60 s an Nginx upstream keep-alive holds an idle connection, so that the proxy never closes
 // a connection the hop in front is about to reuse (the same race as upstream.ts, one hop earlier).
@@ -108,11 +115,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
     const { req, res } = x;
     const framing = framingProblem(req);
     if (framing !== undefined) return reply(x, new ProxyError("malformed_request", framing));
-    const expectation = req.headers.expect;
-    // Node's own test, for HTTP/1.1 only (HTTP/1.0 has no expectations to meet).
-    if (expectation !== undefined && req.httpVersion === "1.1" && !CONTINUE.test(expectation)) {
-      return reply(x, new ProxyError("expectation_failed", `Expect ${JSON.stringify(expectation.slice(0, 100))}; only 100-continue is understood`));
-    }
+    const expectation = unmetExpectation(req);
+    if (expectation !== undefined) return reply(x, new ProxyError("expectation_failed", expectation));
     if (req.method === "OPTIONS") {
       res.writeHead(204, preflightHeaders(req.headers)).end();
       return;
@@ -133,7 +137,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
     if (!auth.ok) return reply(x, auth.error);
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > config.maxBodyBytes) return reply(x, tooLarge(`Content-Length is ${declared}`));
-    if (expectation !== undefined && CONTINUE.test(expectation)) res.writeContinue();
+    if (expectsContinue(req)) res.writeContinue();
     relay(x, target.path, auth.authorization);
   }
 
@@ -257,25 +261,12 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
       return;
     }
     const headers = clientResponseHeaders(upstreamRes.headers);
-    let body: Readable = upstreamRes;
-    if (serverKey !== undefined) {
-      redactHeaders(headers, serverKey);
-      if (status >= 400) {
-        const coding = upstreamRes.headers["content-encoding"];
-        const steps = bodyRedaction(serverKey, coding);
-        if (!steps) {
-          upstreamRes.destroy();
-          fail(x, new ProxyError("upstream_bad_response", `an error answer in Content-Encoding ${JSON.stringify(coding?.slice(0, 50))}, which cannot be checked for OPENAI_API_KEY`));
-          return;
-        }
-        // Plain, and of another length than announced.
-        delete headers["content-encoding"];
-        delete headers["content-length"];
-        pipeline([upstreamRes, ...steps], (err) => {
-          if (err) fail(x, err);
-        });
-        body = steps[steps.length - 1]!;
-      }
+    const body = serverKey === undefined ? upstreamRes : keyRedacted(upstreamRes, headers, serverKey, (err) => fail(x, err));
+    if (!body) {
+      upstreamRes.destroy();
+      const coding = JSON.stringify(upstreamRes.headers["content-encoding"]?.slice(0, 50));
+      fail(x, new ProxyError("upstream_bad_response", `an error answer in Content-Encoding ${coding}, which cannot be checked for OPENAI_API_KEY`));
+      return;
     }
     // The status line leaves with the first body byte (or the end of an empty body), not before: until
     // then a failure (bad framing, a reset) is still answered with a 502 that says so, and logged as
