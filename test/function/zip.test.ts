@@ -46,8 +46,7 @@ describe("function.zip", () => {
     ]);
     expect(entries[0]!.data.toString()).toBe(bundle);
     expect(entries[1]!.data.toString()).toBe(bootstrap);
-    // 27 KB before the second hardening round (issue 14), which added key redaction, pipelining and limits.
-    expect(zip.length).toBeLessThanOrEqual(34 * 1024);
+    expect(zip.length).toBeLessThanOrEqual(30 * 1024);
   });
 
   it("boots SCF's node with the memory flags, on 0.0.0.0:9000", async () => {
