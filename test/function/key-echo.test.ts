@@ -1,13 +1,11 @@
 // With OPENAI_API_KEY set, the upstream receives the server's key. An upstream error that quotes the
 // Authorization it received (in its body, plain or compressed, or in WWW-Authenticate) must not hand
 // that key to a token holder: the proxy relays such answers with the key replaced.
-import { once } from "node:events";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
 import zlib from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { startProxy, waitForRequestLogs, type InProcessProxy } from "../fixtures/proxy.js";
-import { startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { startHandlerUpstream, startUpstream, type TestUpstream } from "../fixtures/upstream.js";
 import { send } from "./http.js";
 
 const KEY = "sk-server-ECHOED-8d2f61a0c4b7e935";
@@ -16,24 +14,20 @@ const REDACTED = "[redacted]";
 
 let upstream: TestUpstream | undefined;
 let proxy: InProcessProxy;
-let other: http.Server | undefined;
+let other: { close: () => Promise<void> } | undefined;
 afterEach(async () => {
   await proxy?.close();
   await upstream?.close();
+  await other?.close();
   upstream = undefined;
-  if (other) {
-    other.closeAllConnections();
-    await new Promise((resolve) => other!.close(resolve));
-    other = undefined;
-  }
+  other = undefined;
 });
 
-/** An upstream that answers every request with `respond`, on a free port; returns its base URL. */
-async function echoing(respond: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<string> {
-  other = http.createServer(respond);
-  other.listen(0, "127.0.0.1");
-  await once(other, "listening");
-  return `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+/** An upstream that answers every request with `respond`; returns its base URL. */
+async function echoing(respond: http.RequestListener): Promise<string> {
+  const started = await startHandlerUpstream(respond);
+  other = started;
+  return started.url;
 }
 
 const withToken = { headers: { authorization: `Bearer ${TOKEN}`, "accept-encoding": "gzip, br" } };

@@ -3,13 +3,13 @@
 // Nginx, quotes the server key or answers with no usable HTTP response, and connection floods. Each
 // class prints its attempts and how many got through (README "Reliability").
 import { once } from "node:events";
-import http from "node:http";
 import net from "node:net";
 import zlib from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULTS } from "../../function/src/config.js";
 import { nginxBinary } from "../fixtures/nginx.js";
 import { requestLogs } from "../fixtures/proxy.js";
+import { startHandlerUpstream } from "../fixtures/upstream.js";
 import { errorOf, rawExchange, type RawAnswer } from "./raw.js";
 import { peakRssBytes, pollUntil, rssBytes, startStack, type Stack, type StackOptions } from "./stack.js";
 
@@ -26,18 +26,6 @@ async function stackWith(options: StackOptions): Promise<Stack> {
   const stack = await startStack(options);
   closers.push(() => stack.close());
   return stack;
-}
-
-/** An upstream on a free port that answers each request with `respond` (raw: the socket itself). */
-async function upstreamServer(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<string> {
-  const server = http.createServer(handler);
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  closers.push(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
 }
 
 const get = (target: string, headers = "") => `GET ${target} HTTP/1.1\r\nHost: site.example\r\n${headers}Connection: close\r\n\r\n`;
@@ -100,12 +88,13 @@ describe.skipIf(!nginxBinary)("an upstream error that quotes the server key", ()
       deflate: (b) => zlib.deflateSync(b),
       br: (b) => zlib.brotliCompressSync(b),
     };
-    const url = await upstreamServer((req, res) => {
+    const { url, close } = await startHandlerUpstream((req, res) => {
       const coding = String(req.headers["x-test-encoding"]);
       const body = JSON.stringify({ error: { message: `invalid: ${req.headers.authorization}`, type: "auth", code: null } });
       res.writeHead(401, { "content-type": "application/json", "www-authenticate": `Bearer realm="api", got="${req.headers.authorization}"`, "content-encoding": coding });
       res.end(ENCODINGS[coding]!(Buffer.from(body)));
     });
+    closers.push(close);
     const stack = await stackWith({ env: { UPSTREAM_URL: url, PROXY_TOKEN: TOKEN, OPENAI_API_KEY: KEY } });
     let attempts = 0;
     let leaked = 0;
