@@ -14,7 +14,7 @@ export const FUNCTION_MEMORY_MB = 64;
 const IDLE_MB = 46;
 const HEADROOM = 0.1;
 /** What one connection may hold at worst. */
-export const CONNECTION_WORST_KB = 256;
+const CONNECTION_WORST_KB = 256;
 
 /** Connections that fit in `memoryMb` with every one of them at its worst (46 for 64 MB). */
 export function maxConnectionsFor(memoryMb: number): number {

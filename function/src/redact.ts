@@ -9,12 +9,12 @@ import zlib from "node:zlib";
 export const REDACTED = "[redacted]";
 
 // The codings clients ask for (Accept-Encoding: gzip, deflate, br). A body in any other cannot be checked.
-const DECODERS: Readonly<Record<string, () => Transform>> = {
-  gzip: zlib.createGunzip,
-  "x-gzip": zlib.createGunzip,
-  deflate: zlib.createInflate,
-  br: zlib.createBrotliDecompress,
-};
+const DECODERS: ReadonlyMap<string, () => Transform> = new Map([
+  ["gzip", zlib.createGunzip],
+  ["x-gzip", zlib.createGunzip],
+  ["deflate", zlib.createInflate],
+  ["br", zlib.createBrotliDecompress],
+]);
 
 /**
  * The upstream answer with `secret` replaced: in `headers` (the ones going to the client), in place,
@@ -50,7 +50,7 @@ function redactHeaders(headers: OutgoingHttpHeaders, secret: string): void {
 export function bodyRedaction(secret: string, contentEncoding: string | undefined): Transform[] | undefined {
   const coding = (contentEncoding ?? "").trim().toLowerCase();
   if (coding === "" || coding === "identity") return [replacing(secret)];
-  const decoder = DECODERS[coding];
+  const decoder = DECODERS.get(coding);
   return decoder ? [decoder(), replacing(secret)] : undefined;
 }
 

@@ -22,12 +22,12 @@ export function webLocations(o: ResolvedSiteOptions): Line[] {
     block("location /", [...toWebUi(o, web, "/"), ...pageCompression()]),
     block("location = /api/config", [rateLimited(o), ...toWebUi(o, web, "/api/config"), ...errorPages(o, "web")], "the settings page: needCode and friends"),
     block("location /api/openai/", [rateLimited(o), ...toWebUi(o, web, "/api/openai/"), ...errorPages(o, "web")], "the chat route; streams"),
-    block("location /api/", [...forbidden(o)]),
-    comment("/API/, /Api/…: the rule above holds whatever the case (the lower-case spelling keeps the routes above)."),
-    block("location ~ ^/(?!api/)(?i:api)/", [...forbidden(o)]),
+    block("location /api/", forbidden(o)),
     comment("(!) Next.js reads \\ in a path as / (WHATWG URL), so /api\\other would pass the rule above as"),
     comment("a page and reach /api/other there. \\x5C is a backslash; Nginx matches after decoding %5C."),
     block("location ~ \\x5C", [d("return 400", "no page of the web UI has a backslash")]),
+    comment("/API/, /Api/…: the /api/ rule whatever the case. Lower-case /api/ is left to the locations above."),
+    block("location ~ ^/(?!api/)(?i:api)/", forbidden(o)),
   ]);
 }
 

@@ -31,6 +31,6 @@ describe("bodyRedaction", () => {
 
   it("reads the codings clients ask for, and no other", () => {
     for (const coding of [undefined, "", "identity", "gzip", "x-gzip", "deflate", "br", " GZIP "]) expect(bodyRedaction(KEY, coding)).toBeDefined();
-    for (const coding of ["zstd", "compress", "gzip, br"]) expect(bodyRedaction(KEY, coding)).toBeUndefined();
+    for (const coding of ["zstd", "compress", "gzip, br", "constructor", "__proto__"]) expect(bodyRedaction(KEY, coding)).toBeUndefined();
   });
 });
