@@ -38,16 +38,8 @@ export async function run(command: string, args: readonly string[], options: Run
   return result.stdout.trim();
 }
 
-/** Whether a process (or, with a negative id, a process group) still exists. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else (a dockerd started through sudo).
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+// Whether a process (or, with a negative id, a process group) still exists; a zombie counts as gone.
+export { alive } from "../scripts/lib/processes.js";
 
 /** The absolute path of `command` on `searchPath`, or undefined. */
 export async function which(command: string, searchPath: string): Promise<string | undefined> {

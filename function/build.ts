@@ -54,7 +54,9 @@ export async function buildArtifacts(): Promise<FunctionArtifacts> {
     write: false,
     charset: "utf8",
     legalComments: "none",
-    // Not minified: ~20% smaller only, and a readable bundle keeps stack traces in the function log useful.
+    // Whitespace only (~20% smaller): identifiers stay, so a stack trace in the function log still
+    // names its functions. Renaming them would save a few KB more and make such traces useless.
+    minifyWhitespace: true,
     logLevel: "silent",
   });
   const bundle = result.outputFiles[0]!.text;

@@ -63,7 +63,7 @@ function redirectServer(o: ResolvedSiteOptions): Line[] {
       d(`server_name ${o.serverName}`),
       d("server_tokens off", "no Nginx version in Server or error pages"),
       accessLogLine(o),
-      d(`return 308 https://$host${port}$request_uri`, "308 keeps method and body: a POST from an http:// client still works"),
+      d(`return 308 https://${o.serverName}${port}$request_uri`, "308 keeps method and body; the site's own name, never the client's Host"),
     ]),
   ];
 }

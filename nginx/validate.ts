@@ -67,6 +67,10 @@ export function validateSiteOptions(options: SiteOptions): string[] {
 
   if (typeof o.serverName !== "string" || !(o.serverName === "_" || DOMAIN.test(o.serverName) || IPV4.test(o.serverName))) {
     problems.push(`serverName: expected a domain such as chat.example.com, "localhost", an IPv4 address or "_"; got ${show(o.serverName)}.`);
+  } else if (o.serverName === "_" && o.tls !== undefined) {
+    problems.push(
+      `serverName: "_" (any name) cannot be used with tls: the HTTP → HTTPS redirect goes to the site's own name, and the certificate is for one; got "_". Give the domain, e.g. chat.example.com.`,
+    );
   }
 
   const listen = o.listen;

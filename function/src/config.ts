@@ -1,5 +1,7 @@
 // The proxy's startup module: the only place the environment is read. Everything else receives a
 // typed, validated ProxyConfig, so a bad setting stops the process at start instead of per request.
+import { FUNCTION_MEMORY_MB, maxConnectionsFor, SEND_TIMEOUT_MS } from "./limits.js";
+import { PROXY_TOKEN_RULE, proxyTokenProblem } from "./proxyToken.js";
 
 export type AuthMode =
   /** Callers bring their own key; their Authorization is forwarded as is. */
@@ -33,6 +35,10 @@ export interface ProxyConfig {
    * the socket meanwhile, so a timer alone would hand a dead socket to the next request.
    */
   readonly keepAliveIdleMs: number;
+  /** Client connections open at once; Node closes one more at once (limits.ts). */
+  readonly maxConnections: number;
+  /** How long an answer waits for a client that reads none of it before the exchange is cut. */
+  readonly sendTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -47,6 +53,7 @@ export const DEFAULTS = {
   UPSTREAM_URL: "https://api.openai.com",
   UPSTREAM_TIMEOUT_MS: 900_000,
   MAX_BODY_BYTES: 20 * 1024 * 1024,
+  MAX_CONNECTIONS: maxConnectionsFor(FUNCTION_MEMORY_MB),
 } as const;
 
 // Below the idle timeouts of the usual API fronts (Cloudflare's edge closes after 400 s), long enough
@@ -59,7 +66,7 @@ const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 /** env → typed config; throws ConfigError naming the variable, the value received and what is allowed. */
 export function loadConfig(env: Env): ProxyConfig {
   const upstream = parseUpstream(value(env, "UPSTREAM_URL") ?? DEFAULTS.UPSTREAM_URL);
-  const auth = parseAuth(value(env, "PROXY_TOKEN"), value(env, "OPENAI_API_KEY"));
+  const auth = parseAuth(env.PROXY_TOKEN?.trim(), value(env, "OPENAI_API_KEY"));
   if (auth.kind === "key" && upstream.protocol === "http:" && !LOOPBACK.has(upstream.hostname)) {
     throw new ConfigError(
       `UPSTREAM_URL is plain http:// to ${upstream.hostname} while OPENAI_API_KEY is set: the key would ` +
@@ -74,6 +81,8 @@ export function loadConfig(env: Env): ProxyConfig {
     upstreamTimeoutMs: integer(env, "UPSTREAM_TIMEOUT_MS", DEFAULTS.UPSTREAM_TIMEOUT_MS, 1, 2 ** 31 - 1),
     maxBodyBytes: integer(env, "MAX_BODY_BYTES", DEFAULTS.MAX_BODY_BYTES, 1, Number.MAX_SAFE_INTEGER),
     keepAliveIdleMs: KEEPALIVE_IDLE_MS,
+    maxConnections: integer(env, "MAX_CONNECTIONS", DEFAULTS.MAX_CONNECTIONS, 1, 1_000_000),
+    sendTimeoutMs: SEND_TIMEOUT_MS,
   };
 }
 
@@ -121,9 +130,14 @@ function parseUpstream(raw: string): UpstreamBase {
   return { protocol, hostname, port, host: url.host, basePath };
 }
 
+/** `token` is undefined only when PROXY_TOKEN is not set at all: set but blank is no way to turn auth off. */
 function parseAuth(token: string | undefined, apiKey: string | undefined): AuthMode {
-  if (token !== undefined && !VISIBLE_ASCII.test(token)) {
-    throw new ConfigError("PROXY_TOKEN must be visible ASCII without spaces (it travels in a header); got a value that is not (not shown)");
+  const problem = token === undefined ? undefined : proxyTokenProblem(token);
+  if (problem !== undefined) {
+    throw new ConfigError(
+      `PROXY_TOKEN must be ${PROXY_TOKEN_RULE}; got ${problem} (not shown). Set a long random one (e.g. \`openssl rand -hex 24\`), ` +
+        "or remove PROXY_TOKEN to run without one (callers then bring their own key).",
+    );
   }
   if (apiKey !== undefined && !VISIBLE_ASCII.test(apiKey)) {
     throw new ConfigError("OPENAI_API_KEY must be visible ASCII without spaces (it travels in a header); got a value that is not (not shown)");

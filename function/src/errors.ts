@@ -10,6 +10,7 @@ export const PROXY_ERRORS = {
   method_not_allowed: { status: 405, message: "Method not allowed" },
   request_timeout: { status: 408, message: "The request did not arrive in time" },
   request_too_large: { status: 413, message: "Request body too large" },
+  expectation_failed: { status: 417, message: "Unsupported expectation" },
   headers_too_large: { status: 431, message: "Request headers too large" },
   internal_error: { status: 500, message: "Internal proxy error" },
   upstream_dns_failed: { status: 502, message: "The upstream host name did not resolve" },
@@ -64,7 +65,8 @@ export function toProxyError(err: unknown, upstreamHost: string): ProxyError {
   if (UNREACHABLE.has(code)) return new ProxyError("upstream_unreachable", where, { cause: err });
   if (RESET.has(code)) return new ProxyError("upstream_reset", where, { cause: err });
   if (TLS.test(code)) return new ProxyError("upstream_tls_failed", where, { cause: err });
-  if (code.startsWith("HPE_")) return new ProxyError("upstream_bad_response", where, { cause: err });
+  // HPE_: Node's HTTP parser; Z_ and ERR__: zlib and brotli, decoding a compressed error body (redact.ts).
+  if (/^(HPE_|Z_|ERR__)/.test(code)) return new ProxyError("upstream_bad_response", where, { cause: err });
   return new ProxyError("upstream_unreachable", where, { cause: err });
 }
 

@@ -46,6 +46,9 @@ const SET_BY_PROXY = new Set(["host", "authorization", "expect"]);
 
 // The upstream's cookies are not the site's (and CORS headers are the proxy's own, below).
 const RESPONSE_DROPPED = new Set(["set-cookie", "set-cookie2"]);
+// Instructions to an Nginx in front, which acts on them: X-Accel-Redirect would have it replay the
+// caller's request (Authorization and all) to another location of the site. Only the proxy sets one.
+const RESPONSE_DROPPED_PREFIX = /^(?:access-control-|x-accel-)/;
 
 /** On every answer, relayed or the proxy's own, so browser clients can read it. */
 export const CORS_RESPONSE: Readonly<OutgoingHttpHeaders> = { "access-control-allow-origin": "*" };
@@ -86,7 +89,7 @@ export function clientResponseHeaders(upstream: IncomingHttpHeaders): OutgoingHt
   for (const name of Object.keys(upstream)) {
     const value = upstream[name];
     if (value === undefined || HOP_BY_HOP.has(name) || named.has(name) || RESPONSE_DROPPED.has(name)) continue;
-    if (name.startsWith("access-control-")) continue;
+    if (RESPONSE_DROPPED_PREFIX.test(name)) continue;
     out[name] = value;
   }
   Object.assign(out, CORS_RESPONSE);
@@ -112,12 +115,18 @@ export function preflightHeaders(incoming: IncomingHttpHeaders): OutgoingHttpHea
 
 /**
  * What Node's parser lets through but the proxy refuses (RFC 9112 §3.2, §6.1): an HTTP/1.1 request
- * without Host, more than one Host, and a transfer coding other than chunked (Node would hand over
- * the still-coded bytes as the body, and the coding header is not forwarded). Undefined when fine.
+ * without Host, more than one Host, a transfer coding other than chunked (Node would hand over the
+ * still-coded bytes as the body, and the coding header is not forwarded), and a header name with `_`
+ * (servers that read it as `-` would take `Transfer_Encoding` for framing, on a shared upstream
+ * connection; Nginx drops such headers itself). Undefined when fine.
  */
 export function framingProblem(req: Pick<IncomingMessage, "httpVersion" | "rawHeaders" | "headers">): string | undefined {
   let hosts = 0;
-  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === "host") hosts += 1;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    if (name.includes("_")) return `header name ${JSON.stringify(name.slice(0, 50))} has an underscore; use a dash`;
+    if (name.toLowerCase() === "host") hosts += 1;
+  }
   if (hosts > 1) return `${hosts} Host headers; send exactly one`;
   if (hosts === 0 && req.httpVersion === "1.1") return "no Host header; HTTP/1.1 requires one";
   const coding = req.headers["transfer-encoding"];
@@ -125,4 +134,22 @@ export function framingProblem(req: Pick<IncomingMessage, "httpVersion" | "rawHe
     return `Transfer-Encoding ${JSON.stringify(coding.slice(0, 100))}; the only transfer coding accepted is chunked`;
   }
   return undefined;
+}
+
+// How Node's server tells `Expect: 100-continue` from other expectations (its continueExpression).
+const CONTINUE = /(?:^|\W)100-continue(?:$|\W)/i;
+
+/** The request waits for `100 Continue` before it sends its body. */
+export function expectsContinue(req: Pick<IncomingMessage, "headers">): boolean {
+  return req.headers.expect !== undefined && CONTINUE.test(req.headers.expect);
+}
+
+/**
+ * An expectation the proxy cannot meet (RFC 9110 §10.1.1: anything but 100-continue), as Node reads
+ * them: in HTTP/1.1 only. Undefined when there is none.
+ */
+export function unmetExpectation(req: Pick<IncomingMessage, "httpVersion" | "headers">): string | undefined {
+  const expectation = req.headers.expect;
+  if (expectation === undefined || req.httpVersion !== "1.1" || CONTINUE.test(expectation)) return undefined;
+  return `Expect ${JSON.stringify(expectation.slice(0, 100))}; only 100-continue is understood`;
 }

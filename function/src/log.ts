@@ -15,12 +15,15 @@ export interface RequestLog {
   /** From the request's arrival to the first response body byte relayed (or the end of an empty body). */
   ttfbMs: number | null;
   ms: number;
-  error?: ProxyErrorCode | "client_closed";
+  error?: ProxyErrorCode | ClientFailure;
   /** The upstream connection came from the keep-alive pool. */
   reused?: boolean;
   /** The keep-alive race was met and the request replayed once (upstream.ts mayRetry). */
   retried?: boolean;
 }
+
+/** The client left before its answer was whole, or read none of it for the send timeout. */
+export type ClientFailure = "client_closed" | "client_too_slow";
 
 export type LogSink = (line: string) => void;
 

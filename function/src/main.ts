@@ -5,7 +5,14 @@ import { ConfigError, loadConfig } from "./config.js";
 import { eventLine } from "./log.js";
 import { createProxy } from "./server.js";
 
-const log = (line: string) => process.stdout.write(`${line}\n`);
+// Whoever reads the log can go away (a closed pipe): the proxy then serves on without its log, rather
+// than die of the EPIPE the next line would raise. Likewise for stderr.
+let logging = true;
+process.stdout.on("error", () => (logging = false));
+process.stderr.on("error", () => {});
+const log = (line: string) => {
+  if (logging) process.stdout.write(`${line}\n`);
+};
 
 async function main(): Promise<void> {
   let config;

@@ -7,9 +7,19 @@ import { pipeline, Transform } from "node:stream";
 import { authorizer } from "./auth.js";
 import type { ProxyConfig } from "./config.js";
 import { fromClientError, ProxyError, toProxyError, errorCode, type ProxyErrorCode } from "./errors.js";
-import { clientResponseHeaders, CORS_RESPONSE, framingProblem, isEventStream, preflightHeaders, upstreamRequestHeaders } from "./headers.js";
-import { eventLine, requestLine, type LogSink, type RequestLog } from "./log.js";
-import { loggablePath, resolveTarget } from "./target.js";
+import {
+  clientResponseHeaders,
+  CORS_RESPONSE,
+  expectsContinue,
+  framingProblem,
+  isEventStream,
+  preflightHeaders,
+  unmetExpectation,
+  upstreamRequestHeaders,
+} from "./headers.js";
+import { eventLine, requestLine, type ClientFailure, type LogSink, type RequestLog } from "./log.js";
+import { keyRedacted } from "./redact.js";
+import { loggablePath, maskedPath, resolveTarget } from "./target.js";
 import { createUpstream, mayRetry } from "./upstream.js";
 
 const RELAYED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
@@ -43,7 +53,7 @@ interface Exchange {
   readonly started: bigint;
   upstreamReq?: ClientRequest;
   /** First failure seen; what the log line reports. */
-  failure?: ProxyErrorCode | "client_closed";
+  failure?: ProxyErrorCode | ClientFailure;
 }
 
 export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
@@ -54,15 +64,20 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
   });
   const upstreamName = config.upstream.host;
   const authorize = authorizer(config.auth);
+  const serverKey = config.auth.kind === "key" ? config.auth.apiKey : undefined;
   let draining = false;
   const responding = new WeakMap<Socket, ServerResponse>();
 
   // Node 20 answers a request without Host itself, with an empty 400: framingProblem does it in JSON.
   const server = http.createServer({ requireHostHeader: false });
   server.keepAliveTimeout = CLIENT_KEEPALIVE_MS;
+  // Over the cap Node closes a new connection at once, without a byte (Nginx in front answers 502 JSON).
+  server.maxConnections = config.maxConnections;
   server.on("request", handle);
   // Registered so that Node does not send `100 Continue` before the proxy has checked the request.
   server.on("checkContinue", handle);
+  // Any other expectation: Node would answer an empty 417 itself; route() answers it in JSON.
+  server.on("checkExpectation", handle);
   server.on("connect", (req: IncomingMessage, socket: Socket) => {
     rawReply(req.method ?? "CONNECT", req.url ?? "", socket, new ProxyError("invalid_request_target", "CONNECT is not relayed"));
   });
@@ -75,6 +90,10 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
   });
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
+    // Pipelined behind an answer still being written: Node parses it at once, but it is relayed only
+    // when its own answer can start. If the connection closes first (the answer before it said
+    // `Connection: close`, or the client left), that turn never comes and nothing of it goes upstream.
+    if (!res.socket) return void res.once("socket", () => handle(req, res));
     const x = track(req, res);
     if (draining) res.setHeader("connection", "close");
     guarded(x, () => route(x));
@@ -96,6 +115,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
     const { req, res } = x;
     const framing = framingProblem(req);
     if (framing !== undefined) return reply(x, new ProxyError("malformed_request", framing));
+    const expectation = unmetExpectation(req);
+    if (expectation !== undefined) return reply(x, new ProxyError("expectation_failed", expectation));
     if (req.method === "OPTIONS") {
       res.writeHead(204, preflightHeaders(req.headers)).end();
       return;
@@ -116,7 +137,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
     if (!auth.ok) return reply(x, auth.error);
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > config.maxBodyBytes) return reply(x, tooLarge(`Content-Length is ${declared}`));
-    if (req.headers.expect?.toLowerCase() === "100-continue") res.writeContinue();
+    if (expectsContinue(req)) res.writeContinue();
     relay(x, target.path, auth.authorization);
   }
 
@@ -136,6 +157,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
         x.failure ??= "client_closed";
       }
       x.entry.status = res.headersSent ? res.statusCode : 499;
+      // Refused here or upstream: whatever the caller put in the path is not the log's to keep.
+      if (x.entry.status >= 400) x.entry.path = maskedPath(x.entry.path);
       x.entry.ms = elapsed(x);
       if (x.failure) x.entry.error = x.failure;
       deps.log(requestLine(x.entry));
@@ -170,6 +193,10 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
           return;
         }
         fail(x, err);
+      });
+      up.on("upgrade", (upstreamRes: IncomingMessage, socket: Socket) => {
+        socket.destroy();
+        fail(x, new ProxyError("upstream_bad_response", `${upstreamName} answered with status ${upstreamRes.statusCode}, switching protocols`));
       });
       up.on("response", (upstreamRes) => {
         responseStarted = true;
@@ -225,20 +252,63 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
       upstreamRes.destroy();
       return;
     }
-    res.writeHead(upstreamRes.statusCode ?? 502, clientResponseHeaders(upstreamRes.headers));
-    // Tell an event-stream client at once that its stream has started.
-    if (isEventStream(upstreamRes.headers)) res.flushHeaders();
-    upstreamRes.on("data", (chunk: Buffer) => {
+    // 101 (never asked for: Upgrade is not forwarded) and numbers that are no HTTP status (000, 099, 600).
+    // Node skips the interim 1xx (102, 103) itself and waits for the real answer.
+    const status = upstreamRes.statusCode ?? 0;
+    if (status < 200 || status > 599) {
+      upstreamRes.destroy();
+      fail(x, new ProxyError("upstream_bad_response", `${upstreamName} answered with status ${status}`));
+      return;
+    }
+    const headers = clientResponseHeaders(upstreamRes.headers);
+    const body = serverKey === undefined ? upstreamRes : keyRedacted(upstreamRes, headers, serverKey, (err) => fail(x, err));
+    if (!body) {
+      upstreamRes.destroy();
+      const coding = JSON.stringify(upstreamRes.headers["content-encoding"]?.slice(0, 50));
+      fail(x, new ProxyError("upstream_bad_response", `an error answer in Content-Encoding ${coding}, which cannot be checked for OPENAI_API_KEY`));
+      return;
+    }
+    // The status line leaves with the first body byte (or the end of an empty body), not before: until
+    // then a failure (bad framing, a reset) is still answered with a 502 that says so, and logged as
+    // one. An event stream's leaves at once, to tell the client its stream has started.
+    const start = () => {
+      if (!res.headersSent) res.writeHead(status, headers);
+    };
+    if (isEventStream(upstreamRes.headers)) {
+      start();
+      res.flushHeaders();
+    }
+    // Backpressure: a client that reads slowly pauses the upstream; one that reads nothing for the
+    // send timeout loses its answer rather than hold its buffers and the upstream call.
+    let stalled: NodeJS.Timeout | undefined;
+    body.on("data", (chunk: Buffer) => {
+      if (res.destroyed) return;
+      start();
       entry.ttfbMs ??= elapsed(x);
       entry.out += chunk.length;
+      if (!res.write(chunk)) {
+        body.pause();
+        stalled ??= setTimeout(() => {
+          x.failure ??= "client_too_slow";
+          res.destroy();
+        }, config.sendTimeoutMs);
+      }
     });
-    upstreamRes.on("end", () => (entry.ttfbMs ??= elapsed(x)));
-    upstreamRes.on("error", (err) => (x.failure ??= toProxyError(err, upstreamName).code));
+    res.on("drain", () => {
+      clearTimeout(stalled);
+      stalled = undefined;
+      body.resume();
+    });
+    res.on("close", () => clearTimeout(stalled));
+    body.on("end", () => {
+      start();
+      entry.ttfbMs ??= elapsed(x);
+      res.end();
+    });
+    upstreamRes.on("error", (err) => fail(x, err));
     upstreamRes.on("close", () => {
-      if (!upstreamRes.complete) cut(x);
+      if (!upstreamRes.complete) fail(x, new ProxyError("upstream_reset", `${upstreamName} closed the connection mid-answer`));
     });
-    // pipe: backpressure both ways (a slow client pauses the upstream), and nothing held back.
-    upstreamRes.pipe(res);
   }
 
   /**
@@ -248,7 +318,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
   function cut(x: Exchange): void {
     const { res } = x;
     x.failure ??= "upstream_reset";
-    if (res.destroyed) return;
+    // Gone, or whole already (the proxy's own answer to an earlier failure).
+    if (res.destroyed || res.writableEnded) return;
     // end() flushes what is queued, then FIN without the chunked terminator; destroy() would drop
     // the queue. destroySoon = end, then destroy once flushed.
     if (res.socket) res.socket.destroySoon();
@@ -286,7 +357,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
         `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
     socket.destroySoon();
-    deps.log(requestLine({ method, path: loggablePath(rawTarget), status: e.status, in: 0, out: 0, ttfbMs: null, ms: 0, error: e.code }));
+    deps.log(requestLine({ method, path: maskedPath(loggablePath(rawTarget)), status: e.status, in: 0, out: 0, ttfbMs: null, ms: 0, error: e.code }));
   }
 
   function tooLarge(what: string): ProxyError {

@@ -1,7 +1,10 @@
 // Which request targets the proxy relays, and where to. Pure: a string in, a decision out.
 // Anything that is not a plain origin-form path under /v1 stops here, before any upstream socket is
-// touched: absolute-form (`GET http://evil.example/`), dot segments, encoded slashes or dots, backslashes.
+// touched: absolute-form (`GET http://evil.example/`), dot segments, encoded slashes or dots, backslashes,
+// path parameters (`/v1/..;/admin`: servers that read `;` as a parameter see `..`), and an encoded `%`
+// (`%252e`: a server that decodes once more sees a dot).
 import { ProxyError } from "./errors.js";
+import { PROXY_TOKEN_MIN_LENGTH } from "./proxyToken.js";
 
 export type Target =
   | { readonly kind: "health" }
@@ -40,6 +43,8 @@ export function resolveTarget(raw: string): Target {
     }
     if (decoded === "." || decoded === "..") return malformed("dot segments (. and ..) are not allowed");
     if (decoded.includes("/") || decoded.includes("\\")) return malformed("encoded slashes are not allowed");
+    if (decoded.includes(";")) return malformed("path parameters (;) are not allowed");
+    if (decoded.includes("%")) return malformed("an encoded percent sign (%25) is not allowed in the path: decoded once more, it could turn into a dot or a slash");
     if (CONTROL.test(decoded)) return malformed("control characters are not allowed in the path");
   }
 
@@ -55,6 +60,23 @@ export function resolveTarget(raw: string): Target {
 
 function malformed(why: string): Target {
   return { kind: "error", error: new ProxyError("invalid_request_target", why) };
+}
+
+/**
+ * A path segment the log shows as it is: plain characters, and shorter than a proxy token. Any other
+ * could hold a secret (`/sk-…/v2/models`, `;key=…`, `%3Fkey=…`). A regular expression's source, so
+ * that Nginx's access log (nginx/blocks/logs.ts) applies the same rule.
+ */
+export const SHOWN_SEGMENT = `[A-Za-z0-9._~-]{0,${PROXY_TOKEN_MIN_LENGTH - 1}}`;
+const SHOWN = new RegExp(`^${SHOWN_SEGMENT}$`);
+
+/** For the log line of a refused request: every segment that could hold a secret becomes `*`. */
+export function maskedPath(path: string): string {
+  if (!path.startsWith("/")) return path;
+  return path
+    .split("/")
+    .map((segment) => (SHOWN.test(segment) ? segment : "*"))
+    .join("/");
 }
 
 /** The path for the log line: no query (it may carry a key), nothing but origin-form, bounded. */

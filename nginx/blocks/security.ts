@@ -17,5 +17,9 @@ export function security(o: ResolvedSiteOptions): Line[] {
     ...hsts,
     d("add_header X-Content-Type-Options nosniff always", "scripts and styles only run with their declared type"),
     d("proxy_hide_header X-Powered-By", "Next.js names itself; nobody needs to know"),
+    d(
+      "proxy_ignore_headers X-Accel-Redirect X-Accel-Expires X-Accel-Limit-Rate X-Accel-Buffering X-Accel-Charset",
+      "(!) X-Accel-Redirect from an upstream would replay the request, Authorization and all, elsewhere",
+    ),
   ]);
 }

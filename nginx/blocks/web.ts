@@ -24,10 +24,12 @@ export function webLocations(o: ResolvedSiteOptions): Line[] {
     block("location /", [...toWebUi(o, web, "/"), ...pageCompression()]),
     block("location = /api/config", [rateLimited(o), ...toWebUi(o, web, "/api/config"), ...errorPages(o, "web")], "the settings page: needCode and friends"),
     block("location /api/openai/", [rateLimited(o), ...toWebUi(o, web, "/api/openai/"), ...errorPages(o, "web")], "the chat route; streams"),
-    block("location /api/", [...errorPages(o, "web", [403]), d("return 403", "every other /api/<x> would relay to x-base-url")]),
+    block("location /api/", forbidden(o)),
     comment("(!) Next.js reads \\ in a path as / (WHATWG URL), so /api\\other would pass the rule above as"),
     comment("a page and reach /api/other there. \\x5C is a backslash; Nginx matches after decoding %5C."),
     block("location ~ \\x5C", [d("return 400", "no page of the web UI has a backslash")]),
+    comment("/API/, /Api/…: the /api/ rule whatever the case. Lower-case /api/ is left to the locations above."),
+    block("location ~ ^/(?!api/)(?i:api)/", forbidden(o)),
   ]);
 }
 
@@ -39,9 +41,14 @@ function toWebUi(o: ResolvedSiteOptions, web: UpstreamUrl, prefix: string): Line
     d('proxy_set_header x-base-url ""', "NextChat relays to this URL, with the server key"),
     d("proxy_set_header X-Real-IP $remote_addr", "the browser's address, for the web UI's log"),
     d("proxy_set_header X-Forwarded-For $remote_addr", "replaced, not appended: a client's own value is not trusted"),
+    d('proxy_set_header Forwarded ""', "the same, in RFC 7239's spelling"),
     d("proxy_set_header X-Forwarded-Proto $scheme", "the scheme the browser used"),
     ...hopHeaders(),
   ];
+}
+
+function forbidden(o: ResolvedSiteOptions): Line[] {
+  return [...errorPages(o, "web", [403]), d("return 403", "every other /api/<x> would relay to x-base-url")];
 }
 
 function pageCompression(): Line[] {

@@ -12,6 +12,8 @@ describe("loadConfig", () => {
       upstreamTimeoutMs: 900_000,
       maxBodyBytes: 20 * 1024 * 1024,
       keepAliveIdleMs: 60_000,
+      maxConnections: 46,
+      sendTimeoutMs: 60_000,
     });
   });
 
@@ -20,27 +22,44 @@ describe("loadConfig", () => {
       HOST: "127.0.0.1",
       PORT: "8787",
       UPSTREAM_URL: "http://[::1]:8080/openai/",
-      PROXY_TOKEN: "tok",
+      PROXY_TOKEN: "tok-0123456789abc",
       OPENAI_API_KEY: "sk-x",
       UPSTREAM_TIMEOUT_MS: "5000",
       MAX_BODY_BYTES: "1024",
+      MAX_CONNECTIONS: "32",
     });
     expect(config).toMatchObject({
       host: "127.0.0.1",
       port: 8787,
       upstream: { protocol: "http:", hostname: "::1", port: 8080, host: "[::1]:8080", basePath: "/openai" },
-      auth: { kind: "key", token: "tok", apiKey: "sk-x" },
+      auth: { kind: "key", token: "tok-0123456789abc", apiKey: "sk-x" },
       upstreamTimeoutMs: 5000,
       maxBodyBytes: 1024,
+      maxConnections: 32,
     });
   });
 
-  it("treats empty values as unset", () => {
-    expect(loadConfig({ PROXY_TOKEN: "", OPENAI_API_KEY: " ", PORT: "" })).toMatchObject({ port: 9000, auth: { kind: "passthrough" } });
+  it("treats empty values as unset, except PROXY_TOKEN", () => {
+    expect(loadConfig({ OPENAI_API_KEY: " ", PORT: "" })).toMatchObject({ port: 9000, auth: { kind: "passthrough" } });
   });
 
   it("picks the auth mode from PROXY_TOKEN and OPENAI_API_KEY", () => {
-    expect(loadConfig({ PROXY_TOKEN: "tok" }).auth).toEqual({ kind: "token", token: "tok" });
+    expect(loadConfig({ PROXY_TOKEN: " tok-0123456789abc " }).auth).toEqual({ kind: "token", token: "tok-0123456789abc" });
+  });
+
+  // Set but blank used to mean no token at all: passthrough, with no auth, while the operator believed otherwise.
+  const TOKEN_RULE = "PROXY_TOKEN must be at least 16 visible ASCII characters, no spaces (it travels in a header)";
+  const TOKEN_FIX = "Set a long random one (e.g. `openssl rand -hex 24`), or remove PROXY_TOKEN to run without one (callers then bring their own key).";
+  it.each([
+    ["", "an empty value"],
+    ["   ", "an empty value"],
+    ["t", "1 character"],
+    ["0123456789abcde", "15 characters"],
+    ["two words, long enough", "a space or a character that is not visible ASCII"],
+    ["tok-0123456789abcé", "a space or a character that is not visible ASCII"],
+  ])("refuses PROXY_TOKEN=%j, without echoing it", (token, got) => {
+    expect(() => loadConfig({ PROXY_TOKEN: token })).toThrow(`${TOKEN_RULE}; got ${got} (not shown). ${TOKEN_FIX}`);
+    expect(() => loadConfig({ PROXY_TOKEN: token, OPENAI_API_KEY: "sk-x" })).toThrow(TOKEN_RULE);
   });
 
   it("refuses a key without a token: that would be an open relay of the key", () => {
@@ -51,11 +70,11 @@ describe("loadConfig", () => {
   });
 
   it("refuses to send the key over plain http to another machine", () => {
-    expect(() => loadConfig({ UPSTREAM_URL: "http://llm.example", PROXY_TOKEN: "t", OPENAI_API_KEY: "sk-x" })).toThrow(
+    expect(() => loadConfig({ UPSTREAM_URL: "http://llm.example", PROXY_TOKEN: "tok-0123456789abc", OPENAI_API_KEY: "sk-x" })).toThrow(
       "UPSTREAM_URL is plain http:// to llm.example while OPENAI_API_KEY is set: the key would cross the network unencrypted. " +
         "Use an https:// upstream (http:// is allowed only for localhost).",
     );
-    expect(loadConfig({ UPSTREAM_URL: "http://127.0.0.1:1234", PROXY_TOKEN: "t", OPENAI_API_KEY: "sk-x" }).auth.kind).toBe("key");
+    expect(loadConfig({ UPSTREAM_URL: "http://127.0.0.1:1234", PROXY_TOKEN: "tok-0123456789abc", OPENAI_API_KEY: "sk-x" }).auth.kind).toBe("key");
   });
 
   const allowed = "an http:// or https:// base URL without credentials, query or fragment, e.g. https://api.openai.com";
@@ -78,15 +97,13 @@ describe("loadConfig", () => {
     ["PORT", "90a", 'PORT must be an integer from 0 to 65535; got "90a"'],
     ["UPSTREAM_TIMEOUT_MS", "0", 'UPSTREAM_TIMEOUT_MS must be an integer from 1 to 2147483647; got "0"'],
     ["MAX_BODY_BYTES", "1e6", 'MAX_BODY_BYTES must be an integer from 1 to 9007199254740991; got "1e6"'],
+    ["MAX_CONNECTIONS", "0", 'MAX_CONNECTIONS must be an integer from 1 to 1000000; got "0"'],
   ])("refuses %s=%s", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 
-  it("refuses secrets that cannot travel in a header, without echoing them", () => {
-    expect(() => loadConfig({ PROXY_TOKEN: "two words" })).toThrow(
-      "PROXY_TOKEN must be visible ASCII without spaces (it travels in a header); got a value that is not (not shown)",
-    );
-    expect(() => loadConfig({ PROXY_TOKEN: "t", OPENAI_API_KEY: "sk-é" })).toThrow(
+  it("refuses a key that cannot travel in a header, without echoing it", () => {
+    expect(() => loadConfig({ PROXY_TOKEN: "tok-0123456789abc", OPENAI_API_KEY: "sk-é" })).toThrow(
       "OPENAI_API_KEY must be visible ASCII without spaces (it travels in a header); got a value that is not (not shown)",
     );
   });

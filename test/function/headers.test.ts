@@ -125,3 +125,28 @@ describe("headers towards the client", () => {
     expect(answer.headers["keep-alive"]).toBeUndefined();
   });
 });
+
+describe("X-Accel-* from the upstream", () => {
+  // Nginx acts on these when an upstream sends them: X-Accel-Redirect would make it replay the
+  // caller's request, Authorization and all, to another location of the site (the web UI's).
+  const X_ACCEL = {
+    "x-accel-redirect": "/api/openai/v1/models",
+    "x-accel-limit-rate": "1",
+    "x-accel-buffering": "yes",
+    "x-accel-expires": "0",
+    "x-accel-charset": "koi8-r",
+    "x-accel-anything": "1",
+  };
+
+  it("never reach the client; an event stream still gets the proxy's own X-Accel-Buffering: no", async () => {
+    upstream = await startUpstream({ scenario: { responseHeaders: X_ACCEL } });
+    proxy = await startProxy({ UPSTREAM_URL: upstream.url });
+    const models = await send(`${proxy.url}/v1/models`);
+    expect(models.status).toBe(200);
+    expect(Object.keys(models.headers).filter((name) => name.startsWith("x-accel-"))).toEqual([]);
+
+    const stream = await send(`${proxy.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "m", messages: [], stream: true }) });
+    expect(stream.status).toBe(200);
+    expect(Object.entries(stream.headers).filter(([name]) => name.startsWith("x-accel-"))).toEqual([["x-accel-buffering", "no"]]);
+  });
+});

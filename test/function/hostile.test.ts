@@ -27,6 +27,21 @@ describe("hostile requests", () => {
     expect(upstream.requests).toHaveLength(0);
   });
 
+  it.each(["Transfer_Encoding: chunked", "Content_Length: 5", "X_Forwarded_For: 203.0.113.7"])(
+    "refuses a header name with an underscore (%s): a server behind may read it as a dash",
+    async (header) => {
+      upstream = await startUpstream();
+      proxy = await startProxy({ UPSTREAM_URL: upstream.url });
+      const response = await sendRaw(proxy.port, `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n${header}\r\nConnection: close\r\n\r\nhello`);
+      const name = header.split(":")[0]!;
+      expect(parseRaw(response)).toMatchObject({
+        status: 400,
+        json: proxyError("malformed_request", `Malformed HTTP request: header name ${JSON.stringify(name)} has an underscore; use a dash`),
+      });
+      expect(upstream.requests).toHaveLength(0);
+    },
+  );
+
   it("puts every pipelined request through the same checks", async () => {
     upstream = await startUpstream();
     proxy = await startProxy({ UPSTREAM_URL: upstream.url });
@@ -66,6 +81,18 @@ describe("hostile requests", () => {
     expect(fits).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 404 /);
     expect(upstream.requests[0]).toMatchObject({ bodyBytes: 100 });
     expect(upstream.requests[0]!.headers).not.toHaveProperty("expect");
+  });
+
+  it("answers an expectation other than 100-continue with 417 in OpenAI's shape, and relays nothing", async () => {
+    upstream = await startUpstream();
+    proxy = await startProxy({ UPSTREAM_URL: upstream.url });
+    const response = await sendRaw(proxy.port, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+    expect(parseRaw(response)).toMatchObject({
+      status: 417,
+      json: proxyError("expectation_failed", 'Unsupported expectation: Expect "foo"; only 100-continue is understood'),
+    });
+    expect(response).toMatch(/\r\ncontent-type: application\/json\r\n/);
+    expect(upstream.requests).toHaveLength(0);
   });
 
   it("drops the upstream call when a chunked body turns malformed half-way", async () => {

@@ -40,6 +40,26 @@ describe("request log", () => {
     ]);
   });
 
+  it("masks the path of a refused request: a segment that could hold a secret shows as *", async () => {
+    upstream = await startUpstream();
+    proxy = await startProxy({ UPSTREAM_URL: upstream.url });
+    const statuses: number[] = [];
+    for (const path of [
+      `/${KEY}/v2/models`,
+      `/v2/models;key=${KEY}`,
+      `/v2/models%3Fkey=${KEY}`,
+      `/v1/files/${KEY}/content?x=1`,
+      "/v1/models",
+    ]) {
+      statuses.push((await send(`${proxy.url}${path}`)).status);
+    }
+    expect(statuses).toEqual([404, 400, 404, 404, 200]);
+    const entries = await waitForRequestLogs(proxy, 5);
+    expect(proxy.logs.join("\n")).not.toContain("SECRETKEY");
+    // Refused by the proxy, or by the upstream (the 404 for the file): masked. Served: as it was.
+    expect(entries.map((e) => e.path)).toEqual(["/*/v2/models", "/v2/*", "/v2/*", "/v1/files/*/content", "/v1/models"]);
+  });
+
   it("records status, bytes both ways, time to first byte and total time", async () => {
     upstream = await startUpstream();
     proxy = await startProxy({ UPSTREAM_URL: upstream.url });

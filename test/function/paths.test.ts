@@ -21,6 +21,8 @@ const malformed = (why: string) => proxyError("invalid_request_target", `Malform
 const ORIGIN_FORM = "only origin-form targets (/v1/…) are accepted, not absolute-form or authority-form";
 const DOTS = "dot segments (. and ..) are not allowed";
 const SLASHES = "encoded slashes are not allowed";
+const PARAMS = "path parameters (;) are not allowed";
+const DOUBLE = "an encoded percent sign (%25) is not allowed in the path: decoded once more, it could turn into a dot or a slash";
 
 describe("request targets", () => {
   it("strips one stage prefix: /release/v1/models reaches /v1/models", async () => {
@@ -47,6 +49,11 @@ describe("request targets", () => {
     ["GET //v1/models", 400, malformed("empty path segments (//) are not allowed")],
     ["GET /v1/models%zz", 400, malformed("the path has malformed percent-encoding")],
     ["GET /v1/models%00", 400, malformed("control characters are not allowed in the path")],
+    ["GET /v1/..;/admin", 400, malformed(PARAMS)],
+    ["GET /v1/models;key=sk-x", 400, malformed(PARAMS)],
+    ["GET /v1/models%3Bkey=sk-x", 400, malformed(PARAMS)],
+    ["GET /v1/%252e%252e/admin", 400, malformed(DOUBLE)],
+    ["GET /v1/models%252fx", 400, malformed(DOUBLE)],
     ["GET http://evil.example/ ", 400, malformed(ORIGIN_FORM)],
     ["GET http://evil.example/v1/models", 400, malformed(ORIGIN_FORM)],
     ["GET * ", 400, malformed(ORIGIN_FORM)],

@@ -28,11 +28,11 @@ describe("https upstream", () => {
     // The test certificate is trusted the way an operator would add a CA: Node's own variable.
     const proxy = closing(await spawnProxy(
       bundle.dir,
-      { UPSTREAM_URL: `https://localhost:${upstream.port}`, PROXY_TOKEN: "pt-tls-token", OPENAI_API_KEY: "sk-tls", NODE_EXTRA_CA_CERTS: tls.certFile },
+      { UPSTREAM_URL: `https://localhost:${upstream.port}`, PROXY_TOKEN: "pt-tls-token-0123456", OPENAI_API_KEY: "sk-tls", NODE_EXTRA_CA_CERTS: tls.certFile },
       NODE_FLAGS,
     ));
     for (let i = 0; i < 3; i++) {
-      expect((await send(`${proxy.url}/v1/models`, { headers: { authorization: "Bearer pt-tls-token" } })).status).toBe(200);
+      expect((await send(`${proxy.url}/v1/models`, { headers: { authorization: "Bearer pt-tls-token-0123456" } })).status).toBe(200);
     }
     expect(upstream.connections).toBe(1);
     expect(upstream.requests.map((r) => [r.servername, r.headers.host, r.socketId])).toEqual(

@@ -3,7 +3,7 @@
 import net from "node:net";
 import { once } from "node:events";
 import http from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { startProxy, waitForRequestLogs, type InProcessProxy } from "../fixtures/proxy.js";
 import { startUpstream, type TestUpstream } from "../fixtures/upstream.js";
 import { proxyError, send } from "./http.js";
@@ -89,5 +89,63 @@ describe("upstream failures", () => {
     expect(outcome.ended).toBe(false);
     expect(outcome.data.match(/^data: /gm)).toHaveLength(1);
     expect(await waitForRequestLogs(proxy, 1)).toMatchObject([{ status: 200, error: "upstream_timeout" }]);
+  });
+});
+
+/** An upstream that answers the first bytes it reads with `answer`, as it is; then closes, or not. */
+async function rawUpstream(answer: string, then: "close" | "stay"): Promise<{ url: string; close: () => Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("error", () => {});
+    socket.once("data", () => (then === "close" ? socket.end(answer) : socket.write(answer)));
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe("an upstream answer that is not a usable HTTP response, before any byte reached the client", () => {
+  const BAD = "The upstream sent a malformed HTTP response";
+  it.each([
+    ["101 Switching Protocols, then data", "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nhello", "stay"],
+    ["101 Switching Protocols, then close", "HTTP/1.1 101 Switching Protocols\r\n\r\n", "close"],
+    ["bad chunk framing right after the headers", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n", "stay"],
+    ["status 000", "HTTP/1.1 000 Zero\r\nContent-Length: 2\r\n\r\nok", "stay"],
+    ["status 099", "HTTP/1.1 099 Low\r\nContent-Length: 2\r\n\r\nok", "stay"],
+    ["status 600", "HTTP/1.1 600 High\r\nContent-Length: 2\r\n\r\nok", "stay"],
+  ] as const)("%s → 502 upstream_bad_response, logged as such, no stack trace", async (_name, answer, then) => {
+    const stderr = vi.spyOn(process.stderr, "write");
+    const bad = await rawUpstream(answer, then);
+    try {
+      proxy = await startProxy({ UPSTREAM_URL: bad.url, UPSTREAM_TIMEOUT_MS: "5000" });
+      const response = await send(`${proxy.url}/v1/models`);
+      expect(response.status).toBe(502);
+      expect(JSON.parse(response.body)).toMatchObject({ error: { type: "proxy_error", code: "upstream_bad_response" } });
+      expect(JSON.parse(response.body).error.message.startsWith(BAD)).toBe(true);
+      expect(await waitForRequestLogs(proxy, 1)).toMatchObject([{ status: 502, error: "upstream_bad_response" }]);
+      expect(stderr).not.toHaveBeenCalled();
+    } finally {
+      stderr.mockRestore();
+      await bad.close();
+    }
+  });
+
+  it("an interim 102 or 103 before the real answer is skipped, and the answer relayed", async () => {
+    const interim = await rawUpstream("HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", "stay");
+    try {
+      proxy = await startProxy({ UPSTREAM_URL: interim.url });
+      const response = await send(`${proxy.url}/v1/models`);
+      expect([response.status, response.body]).toEqual([200, "ok"]);
+    } finally {
+      await interim.close();
+    }
   });
 });

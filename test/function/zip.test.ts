@@ -70,12 +70,12 @@ describe("function.zip", () => {
     const { dir, cleanup } = await unpackBuiltProxy();
     closing({ close: cleanup });
     const upstream = closing(await startUpstream({ apiKey: "sk-fn-key", scenario: { manual: true } }));
-    const env = { UPSTREAM_URL: upstream.url, PROXY_TOKEN: "pt-zip-token", OPENAI_API_KEY: "sk-fn-key" };
+    const env = { UPSTREAM_URL: upstream.url, PROXY_TOKEN: "pt-zip-token-0123456", OPENAI_API_KEY: "sk-fn-key" };
     const proxy = closing(await spawnProxy(dir, env, NODE_FLAGS));
 
     const health = await fetch(`${proxy.url}/healthz`);
     expect([health.status, await health.json()]).toEqual([200, { status: "ok" }]);
-    const { text } = await streamChunkByChunk(`${proxy.url}/v1`, "pt-zip-token", upstream);
+    const { text } = await streamChunkByChunk(`${proxy.url}/v1`, "pt-zip-token-0123456", upstream);
     expect(text).toBe(DEFAULT_CHUNKS.join(""));
     const logs = await waitForRequestLogs(proxy, 2);
     expect(logs.map((l) => [l.method, l.path, l.status])).toEqual([
@@ -92,5 +92,15 @@ describe("function.zip", () => {
     await expect(spawnProxy(dir, { OPENAI_API_KEY: "sk-fn-key" })).rejects.toThrow(
       /^proxy exited \(code 2, signal null\) before listening: gptsite proxy: OPENAI_API_KEY is set but PROXY_TOKEN is not: the proxy would be an open relay of your key/,
     );
+  });
+
+  it("unpacked alone, refuses to start with a blank or short PROXY_TOKEN rather than run without auth", async () => {
+    const { dir, cleanup } = await unpackBuiltProxy();
+    closing({ close: cleanup });
+    for (const [token, got] of [["", "an empty value"], ["x", "1 character"]]) {
+      await expect(spawnProxy(dir, { PROXY_TOKEN: token })).rejects.toThrow(
+        `proxy exited (code 2, signal null) before listening: gptsite proxy: PROXY_TOKEN must be at least 16 visible ASCII characters, no spaces (it travels in a header); got ${got} (not shown).`,
+      );
+    }
   });
 });

@@ -405,7 +405,7 @@ describe("the program under mocks", () => {
     const nginx = mocks.one("docker:index/container:Container", "nginx");
     expect(reveal(nginx.inputs.ports)).toEqual(expect.arrayContaining([{ internal: 443, external: 8443 }]));
     const config = (reveal(nginx.inputs.uploads) as { file: string; content: string }[])[0]!.content;
-    expect(config).toContain("return 308 https://$host:8443$request_uri;");
+    expect(config).toContain(`return 308 https://${DOMAIN}:8443$request_uri;`);
     expect(siteUrl.value).toBe(`https://${DOMAIN}:8443`);
   });
 });

@@ -38,6 +38,15 @@ describe.skipIf(!nginxBinary)("HTTPS", () => {
     expect(chain.upstream.requests).toEqual([]);
   });
 
+  it("redirects to the configured server name, whatever Host the client sends", async () => {
+    chain = await startChain({ site: withTls(), direct: true });
+    for (const host of ["evil.example", `evil.example:${chain.nginx.httpPort}`, "localhost.evil.example"]) {
+      const ex = await send(`${chain.nginx.httpUrl}/v1/models`, { headers: { host } }).done();
+      expect(ex.status).toBe(308);
+      expect(ex.headers.location).toBe(`https://localhost:${chain.nginx.httpsPort}/v1/models`);
+    }
+  });
+
   it("answers over TLS with HSTS and nosniff, and names no version in Server", async () => {
     chain = await startChain({ site: withTls(), direct: true });
     const ex = await send(`${chain.nginx.httpsUrl}/v1/models`, { ca: tls.cert }).done();
@@ -77,6 +86,28 @@ describe.skipIf(!nginxBinary)("access log", () => {
     const line = chain.nginx.accessLog();
     expect(line).toMatch(/^127\.0\.0\.1 \[[^\]]+\] "GET \/v1\/models HTTP\/1\.1" 200 \d+ rt=\d+\.\d{3} urt=\d+\.\d{3} uct=\d+\.\d{3} "-"\n$/);
     expect(line).not.toContain("sk-secret");
+  });
+});
+
+describe.skipIf(!nginxBinary)("access log of refused requests", () => {
+  it("logs their path only up to the first segment that could hold a secret, then /*", async () => {
+    const KEY = "sk-proj-INPATH-0f4e9a2b7c";
+    chain = await startChain();
+    const statuses: number[] = [];
+    for (const path of [`/${KEY}/v2/models`, `/v1/models;key=${KEY}`, `/v2/models%3Fkey=${KEY}`, `/v1/files/${KEY}/content?x=1`, "/v1/models?x=1"]) {
+      statuses.push((await send(`${chain.nginx.httpUrl}/`, { rawPath: path }).done()).status);
+    }
+    expect(statuses).toEqual([404, 400, 404, 404, 200]);
+    await pollUntil(() => chain!.nginx.accessLog().trim().split("\n").length === 5, "five access log lines");
+    const log = chain.nginx.accessLog();
+    expect(log).not.toContain("INPATH");
+    expect([...log.matchAll(/"([^"]*)" (\d{3}) /g)].map((m) => `${m[1]} ${m[2]}`)).toEqual([
+      "GET /* HTTP/1.1 404",
+      "GET /v1/* HTTP/1.1 400",
+      "GET /v2/* HTTP/1.1 404",
+      "GET /v1/files/* HTTP/1.1 404",
+      "GET /v1/models?... HTTP/1.1 200",
+    ]);
   });
 });
 
@@ -127,6 +158,19 @@ describe.skipIf(!nginxBinary)("towards the function", () => {
     for (const name of Object.keys(spoofed)) expect(seen.headers).not.toHaveProperty(name);
     expect(seen.headers.authorization).toBe("Bearer sk-mine");
     expect(seen.headers.host).toBe(`127.0.0.1:${chain.upstream.port}`);
+  });
+
+  it("acts on no X-Accel-* header from the function: no internal redirect to the web UI, no rate or buffering change", async () => {
+    chain = await startChain({
+      direct: true,
+      web: {},
+      upstream: { scenario: { responseHeaders: { "x-accel-redirect": "/api/config", "x-accel-limit-rate": "1", "x-accel-buffering": "yes" } } },
+    });
+    const ex = await send(`${chain.nginx.httpUrl}/v1/models`, { headers: { authorization: "Bearer sk-mine" } }).done();
+    expect(ex.status).toBe(200);
+    expect(JSON.parse(ex.text)).toMatchObject({ object: "list" });
+    expect(chain.web!.requests).toEqual([]);
+    expect(Object.keys(ex.headers).filter((name) => name.startsWith("x-accel-"))).toEqual([]);
   });
 
   it("answers 502 in OpenAI's shape when the function cannot be reached", async () => {

@@ -85,6 +85,13 @@ describe("validateSiteOptions", () => {
     ]);
   });
 
+  it("refuses the catch-all server name with TLS: the redirect and the certificate need the site's name", () => {
+    expect(validateSiteOptions({ ...deployed, serverName: "_" })).toEqual([
+      `serverName: "_" (any name) cannot be used with tls: the HTTP → HTTPS redirect goes to the site's own name, and the certificate is for one; got "_". Give the domain, e.g. chat.example.com.`,
+    ]);
+    expect(validateSiteOptions({ ...local, serverName: "_" })).toEqual([]);
+  });
+
   it("refuses a trusted CA for a plain-HTTP function, and a read timeout below the function's", () => {
     expect(validateSiteOptions({ ...local, apiTrustedCa: "/etc/ssl/certs/ca-certificates.crt", functionTimeoutSec: 600, readTimeoutSec: 300 })).toEqual([
       `apiTrustedCa: only used with an https:// apiUpstream; got apiUpstream "http://127.0.0.1:9000". Drop apiTrustedCa or use the function's https URL.`,
@@ -131,9 +138,9 @@ describe("renderSite", () => {
 
   it("redirects HTTP to the HTTPS port browsers reach, which may differ from the one Nginx listens on", () => {
     const redirect = (o: SiteOptions) => renderSite(o).match(/return 308 (\S+);/)?.[1];
-    expect(redirect(deployed)).toBe("https://$host$request_uri");
-    expect(redirect({ ...deployed, listen: { http: 8080, https: 8443 } })).toBe("https://$host:8443$request_uri");
-    expect(redirect({ ...deployed, publicHttpsPort: 9443 })).toBe("https://$host:9443$request_uri");
+    expect(redirect(deployed)).toBe("https://chat.example.com$request_uri");
+    expect(redirect({ ...deployed, listen: { http: 8080, https: 8443 } })).toBe("https://chat.example.com:8443$request_uri");
+    expect(redirect({ ...deployed, publicHttpsPort: 9443 })).toBe("https://chat.example.com:9443$request_uri");
     expect(validateSiteOptions({ ...local, publicHttpsPort: 0 })).toEqual([
       "publicHttpsPort: expected a port number from 1 to 65535; got 0.",
       "publicHttpsPort: 0 is only used by the HTTP → HTTPS redirect, which needs tls; drop it or set tls.",

@@ -62,6 +62,26 @@ describe.skipIf(!nginxBinary)("web UI behind Nginx", () => {
     },
   );
 
+  it.each(["/API/other/x", "/Api/openai/v1/chat/completions", "/aPI/config", "/%41PI/other/x"])(
+    "holds the /api/ rule whatever the case: %s is 403, without reaching the web UI",
+    async (rawPath) => {
+      chain = await start();
+      const ex = await send(`${chain.nginx.httpUrl}/`, { rawPath, method: "POST", headers: JSON_HEADERS, body: chatBody() }).done();
+      expect(ex.status).toBe(403);
+      expect(JSON.parse(ex.text)).toEqual(FORBIDDEN);
+      expect(chain.web!.requests).toEqual([]);
+    },
+  );
+
+  it("clears Forwarded towards the web UI, as it replaces X-Forwarded-For", async () => {
+    chain = await start();
+    const ex = await send(`${chain.nginx.httpUrl}/api/config`, { headers: { forwarded: "for=203.0.113.7;proto=https", "x-forwarded-for": "203.0.113.7" } }).done();
+    expect(ex.status).toBe(200);
+    const seen = chain.web!.requests[0]!;
+    expect(seen.headers).not.toHaveProperty("forwarded");
+    expect(seen.headers["x-forwarded-for"]).toBe("127.0.0.1");
+  });
+
   it.each(["/api\\other/x", "/api%5Cother/x", "/api%5cother/x"])("refuses %s (a backslash Next.js would read as /) with 400", async (rawPath) => {
     chain = await start();
     const ex = await send(`${chain.nginx.httpUrl}/`, { rawPath }).done();

@@ -87,6 +87,15 @@ const CASES: Case[] = [
   { name: "a Host with a path in it", request: get("/v1/models", "Host: evil.example/../x\r\n"), proxy: { relayed: "/v1/models" }, nginx: NGINX_MALFORMED },
   { name: "no Host header (HTTP/1.1)", request: get("/v1/models", ""), proxy: MALFORMED, nginx: NGINX_MALFORMED },
   { name: "two Host headers", request: get("/v1/models", "Host: site.example\r\nHost: evil.example\r\n"), proxy: MALFORMED, nginx: NGINX_MALFORMED },
+  // Round 2 (issue 14)
+  { name: "a path parameter hiding a dot segment", request: get("/v1/..;/admin"), proxy: BAD_TARGET, nginx: BAD_TARGET },
+  { name: "a key in a path parameter", request: get("/v1/models;key=sk-proj-x"), proxy: BAD_TARGET, nginx: BAD_TARGET },
+  { name: "double-encoded dot segments", request: get("/v1/%252e%252e/admin"), proxy: BAD_TARGET, nginx: BAD_TARGET },
+  // Nginx drops a header whose name has `_` (underscores_in_headers off), and does not pass Expect on.
+  { name: "a header name with an underscore (Transfer_Encoding)", request: get("/v1/models", "Host: site.example\r\nTransfer_Encoding: chunked\r\n"), proxy: MALFORMED, nginx: { relayed: "/v1/models" } },
+  { name: "an expectation other than 100-continue", request: get("/v1/models", "Host: site.example\r\nExpect: foo\r\n"), proxy: proxyError(417, "expectation_failed"), nginx: { relayed: "/v1/models" } },
+  { name: "/API/ in upper case", request: get("/API/other/v1/chat/completions"), proxy: proxyError(404, "not_found"), nginx: nginxError(403, "path_not_served") },
+  { name: "/Api/ in mixed case", request: get("/Api/openai/v1/models"), proxy: proxyError(404, "not_found"), nginx: nginxError(403, "path_not_served") },
   { name: "an Upgrade to h2c", request: get("/v1/models", "Host: site.example\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n").replace("Connection: close", "Connection: Upgrade, HTTP2-Settings"), proxy: { relayed: "/v1/models" }, nginx: { relayed: "/v1/models" } },
 ];
 
@@ -112,6 +121,7 @@ async function expectOutcome(port: number, request: string, outcome: Outcome): P
     expect(reached[0]!.headers.host).toBe(`127.0.0.1:${stack.upstream.port}`);
     expect(reached[0]!.headers).not.toHaveProperty("x-injected");
     expect(reached[0]!.headers).not.toHaveProperty("upgrade");
+    expect(Object.keys(reached[0]!.headers).filter((name) => name.includes("_"))).toEqual([]);
     return answer;
   }
   expect(reached).toEqual([]);

@@ -90,7 +90,8 @@ describe.skipIf(!nginxBinary)("faults through Nginx + proxy", () => {
 
   it("500 clients abort mid-stream at once: the upstream sees every abort and the proxy keeps serving", async () => {
     const CLIENTS = 500;
-    const s = await start({ upstream: { scenario: { manual: true } } });
+    // Room for all of them: this is about aborts, not the connection cap (limits.test.ts has that).
+    const s = await start({ upstream: { scenario: { manual: true } }, env: { MAX_CONNECTIONS: String(CLIENTS + 100) } });
     const pid = s.proxy.child.pid!;
     const idleFds = await openFds(pid);
     const open: http.ClientRequest[] = [];

@@ -180,7 +180,10 @@ export interface LoadScenario {
  */
 export async function loadThroughChain(scenario: LoadScenario): Promise<LoadRun> {
   const chunks = Array.from({ length: scenario.chunks }, (_, i) => ` piece${i}`);
-  const stack = await startStack({ upstream: { scenario: { chunks, chunkIntervalMs: scenario.chunkIntervalMs } } });
+  // Room for every stream at once: the default cap is sized for clients that read nothing, which a
+  // stream's client is not (limits.ts).
+  const env = { MAX_CONNECTIONS: String(scenario.concurrency + 100) };
+  const stack = await startStack({ upstream: { scenario: { chunks, chunkIntervalMs: scenario.chunkIntervalMs } }, env });
   try {
     const pid = stack.proxy.child.pid!;
     const url = `${stack.nginx.httpUrl}/v1/chat/completions`;

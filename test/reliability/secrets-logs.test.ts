@@ -1,9 +1,9 @@
 // Logs never print a key or token: the built proxy's stdout and stderr (as the cloud function keeps
 // them) and Nginx's access log, captured across a session that puts the secrets everywhere a client
 // might: the right and wrong Authorization, the query string, a stage prefix, other headers,
-// malformed and oversized requests, upstream failures, refusals at start-up. Not covered, and said
-// so in the README: the path of a request that is refused (both log it, bounded, without query),
-// and Nginx's error log, which quotes the raw request line of a request it rejects.
+// malformed and oversized requests, refused paths that carry them (`/sk-…/v2/models`, `;key=`,
+// `%3Fkey=`), upstream failures, refusals at start-up. Not covered, and said so in the README: Nginx's
+// error log, which quotes the raw request line of a request it rejects.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NODE_FLAGS } from "../../function/build.js";
 import { unpackBuiltProxy } from "../function/bundle.js";
@@ -36,6 +36,10 @@ const REQUESTS = [
   line(`/v1/models?key=${KEY}&token=${TOKEN}`, `Authorization: Bearer ${TOKEN}\r\n`),
   line("/v1/models", `X-Api-Key: ${KEY}\r\nCookie: t=${TOKEN}\r\n`),
   line("/v1/models", `X-Big: ${KEY.repeat(1000)}\r\n`),
+  line(`/${KEY}/v2/models`, ""),
+  line(`/v1/models;key=${KEY}`, `Authorization: Bearer ${TOKEN}\r\n`),
+  line(`/v2/models%3Fkey=${TOKEN}`, ""),
+  line(`/v1/files/${KEY}/content`, `Authorization: Bearer ${TOKEN}\r\n`),
   `GET /v1/models?key=${KEY} HTTP/9.9\r\n\r\n`,
   `POST /v1/chat/completions?key=${KEY} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n${KEY}\r\n`,
 ];

@@ -88,10 +88,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 /** Resident memory of a process, in bytes (VmRSS in /proc/<pid>/status). */
-export async function rssBytes(pid: number): Promise<number> {
+export function rssBytes(pid: number): Promise<number> {
+  return statusBytes(pid, "VmRSS");
+}
+
+/** The most resident memory a process has had so far, in bytes (VmHWM). */
+export function peakRssBytes(pid: number): Promise<number> {
+  return statusBytes(pid, "VmHWM");
+}
+
+async function statusBytes(pid: number, field: "VmRSS" | "VmHWM"): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
-  if (kb === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  const kb = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(status)?.[1];
+  if (kb === undefined) throw new Error(`no ${field} in /proc/${pid}/status`);
   return Number(kb) * 1024;
 }
 

@@ -53,7 +53,9 @@ describe("the README's front door", () => {
     const before = README.slice(0, README.indexOf("<!-- section: front-door -->"));
     for (const tool of ["nginx", "openssl", "chromium"]) expect(before).toMatch(new RegExp(`apt-get install -y [^\`]*\\b${tool}\\b`));
     const ci = readFileSync(path.join(ROOT, ".ci", "run"), "utf8");
-    expect([...ci.matchAll(/missing\+=\((\w+)\)/g)].map((m) => m[1])).toEqual(["nginx", "openssl", "chromium", "curl"]);
+    expect([...ci.matchAll(/missing\+=\(([\w.]+)\)/g)].map((m) => m[1])).toEqual(["nginx", "openssl", "chromium", "curl", "docker.io", "debootstrap"]);
+    // The last two are the engine suite's (a private dockerd, the local images' root filesystem).
+    expect(section("engine")).toMatch(/apt-get install -y docker\.io debootstrap/);
   });
 
   it("deployment comes after it, prerequisites first", () => {
@@ -107,6 +109,10 @@ const NOT_HERE: Record<string, string> = {
   'npm run smoke -- --site-url https://chat.example.com --host-ip 203.0.113.10 --proxy-token "$TOKEN" --access-code "$CODE"': "needs a deployed site",
   "npm run build": "rewrites function/dist/ while other suites run it; test/setup/build-proxy.ts runs it before them",
   "npm run soak": "two minutes of load: run on its own",
+  'eval "$(npm run --silent engine:up)"': "the engine suite: .ci/run runs npm run test:engine, whose global setup runs engine:up",
+  "npm run --silent engine:up -- --config": "the engine suite: test/engine/lifecycle.test.ts runs it",
+  "npm run test:engine": "needs Go, Docker and root (or sudo): .ci/run runs it after npm test",
+  "npm run engine:down": "the engine suite: test/engine/lifecycle.test.ts runs it",
   "npm run bench": "two minutes, and it rewrites bench/results/latest.json",
   "npm run bench -- --quick": "rewrites bench/results/latest.json (test/bench runs every section at toy sizes)",
   'npm run bench -- --only memory,throughput --node-flags="--max-old-space-size=24"': "rewrites bench/results/latest.json",

@@ -1,11 +1,12 @@
-// Runs the zx scripts for real, as `npm run smoke|local` does (tsx), and collects what they print.
+// Runs the zx scripts for real, as `npm run smoke|local` does (`node --import tsx`), and collects what they print.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+export { alive } from "../../scripts/lib/processes.js";
+
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
 export interface Finished {
   code: number | null;
@@ -44,7 +45,9 @@ function environment(env: SpawnOptions["env"] = {}): NodeJS.ProcessEnv {
 }
 
 export function start(script: "smoke" | "local", args: string[], options: SpawnOptions = {}): Running {
-  const [command, argv] = options.viaNpm ? ["npm", ["run", "--silent", script, "--", ...args]] : [TSX, [path.join("scripts", `${script}.mjs`), ...args]];
+  const [command, argv] = options.viaNpm
+    ? ["npm", ["run", "--silent", script, "--", ...args]]
+    : [process.execPath, ["--import", "tsx", path.join("scripts", `${script}.mjs`), ...args]];
   const child = spawn(command as string, argv as string[], {
     cwd: ROOT,
     env: environment(options.env),
@@ -91,5 +94,3 @@ export function start(script: "smoke" | "local", args: string[], options: SpawnO
 export function runScript(script: "smoke" | "local", args: string[], options: SpawnOptions = {}): Promise<Finished> {
   return start(script, args, options).finished;
 }
-
-export { alive } from "../../engine/run.js";

@@ -1,0 +1,212 @@
+// The second red-team round (issue 14), against the built proxy with the function's Node flags and
+// against Nginx in front of it: requests pipelined behind a refusal, an upstream that tries to steer
+// Nginx, quotes the server key or answers with no usable HTTP response, and connection floods. Each
+// class prints its attempts and how many got through (README "Reliability").
+import { once } from "node:events";
+import net from "node:net";
+import zlib from "node:zlib";
+import { afterEach, describe, expect, it } from "vitest";
+import { DEFAULTS } from "../../function/src/config.js";
+import { nginxBinary } from "../fixtures/nginx.js";
+import { requestLogs } from "../fixtures/proxy.js";
+import { startHandlerUpstream } from "../fixtures/upstream.js";
+import { errorOf, rawExchange, type RawAnswer } from "./raw.js";
+import { peakRssBytes, pollUntil, rssBytes, startStack, type Stack, type StackOptions } from "./stack.js";
+
+const TOKEN = "pt-round2-hardening-7a3e";
+const KEY = "sk-proj-ROUND2-KEY-e41f9c0b";
+const MiB = 1024 * 1024;
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+async function stackWith(options: StackOptions): Promise<Stack> {
+  const stack = await startStack(options);
+  closers.push(() => stack.close());
+  return stack;
+}
+
+const get = (target: string, headers = "") => `GET ${target} HTTP/1.1\r\nHost: site.example\r\n${headers}Connection: close\r\n\r\n`;
+const statusLines = (answer: RawAnswer) => answer.raw.match(/^HTTP\/1\.1 \d{3}/gm) ?? [];
+
+describe.skipIf(!nginxBinary)("requests pipelined behind a refusal (the built proxy)", () => {
+  it("reach nothing upstream and leave no log line", async () => {
+    const stack = await stackWith({ env: { PROXY_TOKEN: TOKEN } });
+    const refusals = [
+      ["POST /v2/x", 404],
+      ["POST /v1/../admin", 400],
+      ["POST /v1/chat/completions", 401],
+      ["TRACE /v1/models", 405],
+    ] as const;
+    const ROUNDS = 25;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [line, status] of refusals) {
+        const answer = await rawExchange(
+          stack.proxyPort,
+          `${line} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\n\r\n`,
+        );
+        expect(statusLines(answer)).toEqual([`HTTP/1.1 ${status}`]);
+      }
+    }
+    // A request on a new connection reaches the upstream, and would find anything relayed before it.
+    expect((await rawExchange(stack.proxyPort, get("/v1/models?control", `Authorization: Bearer ${TOKEN}\r\n`))).status).toBe(200);
+    const attempts = ROUNDS * refusals.length;
+    await pollUntil(() => requestLogs(stack.proxy).length === attempts + 1, "one log line per refusal, and the control's");
+    const escaped = stack.upstream.requests.filter((r) => r.url !== "/v1/models?control");
+    expect(escaped).toEqual([]);
+    console.log(`[round 2] pipelined behind a refusal: ${attempts} attempts, ${escaped.length} relayed`);
+  });
+});
+
+describe.skipIf(!nginxBinary)("an upstream that tries to steer Nginx with X-Accel-*", () => {
+  it("never reaches the web UI, and no X-Accel-* header reaches a client", async () => {
+    const steering = ["/api/config", "/api/openai/v1/models", "/", "/.gptsite/error/403", "@named"];
+    const stack = await stackWith({ web: true });
+    let attempts = 0;
+    for (const target of steering) {
+      stack.upstream.behave({ responseHeaders: { "X-Accel-Redirect": target, "X-Accel-Limit-Rate": "1", "X-Accel-Buffering": "yes", "X-Accel-Expires": "0" } });
+      for (const port of [stack.nginx.httpPort, stack.proxyPort]) {
+        const answer = await rawExchange(port, get("/v1/models"));
+        attempts += 1;
+        expect(answer.status).toBe(200);
+        expect(answer.body).toContain('"object":"list"');
+        expect(answer.head).not.toMatch(/^x-accel-/im);
+      }
+    }
+    expect(stack.web!.requests).toEqual([]);
+    console.log(`[round 2] X-Accel-* from the upstream: ${attempts} attempts, ${stack.web!.requests.length} reached the web UI`);
+  });
+});
+
+describe.skipIf(!nginxBinary)("an upstream error that quotes the server key", () => {
+  it("reaches the token holder with the key replaced, whatever the encoding, through either front", async () => {
+    const ENCODINGS: Record<string, (b: Buffer) => Buffer> = {
+      identity: (b) => b,
+      gzip: (b) => zlib.gzipSync(b),
+      deflate: (b) => zlib.deflateSync(b),
+      br: (b) => zlib.brotliCompressSync(b),
+    };
+    const { url, close } = await startHandlerUpstream((req, res) => {
+      const coding = String(req.headers["x-test-encoding"]);
+      const body = JSON.stringify({ error: { message: `invalid: ${req.headers.authorization}`, type: "auth", code: null } });
+      res.writeHead(401, { "content-type": "application/json", "www-authenticate": `Bearer realm="api", got="${req.headers.authorization}"`, "content-encoding": coding });
+      res.end(ENCODINGS[coding]!(Buffer.from(body)));
+    });
+    closers.push(close);
+    const stack = await stackWith({ env: { UPSTREAM_URL: url, PROXY_TOKEN: TOKEN, OPENAI_API_KEY: KEY } });
+    let attempts = 0;
+    let leaked = 0;
+    for (const coding of Object.keys(ENCODINGS)) {
+      for (const port of [stack.nginx.httpPort, stack.proxyPort]) {
+        const answer = await rawExchange(port, get("/v1/models", `Authorization: Bearer ${TOKEN}\r\nAccept-Encoding: gzip, deflate, br\r\nX-Test-Encoding: ${coding}\r\n`));
+        attempts += 1;
+        if (answer.raw.includes(KEY)) leaked += 1;
+        expect(answer.status).toBe(401);
+        expect(answer.head).not.toMatch(/^content-encoding:/im);
+        expect(JSON.parse(answer.body)).toEqual({ error: { message: "invalid: Bearer [redacted]", type: "auth", code: null } });
+      }
+    }
+    expect(leaked).toBe(0);
+    console.log(`[round 2] upstream errors quoting the key: ${attempts} attempts, ${leaked} leaked it`);
+  });
+});
+
+describe.skipIf(!nginxBinary)("upstream answers that are no usable HTTP response", () => {
+  it("are a 502 upstream_bad_response through either front, logged as such, with nothing on stderr", async () => {
+    const ANSWERS: Record<string, string> = {
+      "/v1/switch": "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nhello",
+      "/v1/switch-close": "HTTP/1.1 101 Switching Protocols\r\n\r\n",
+      "/v1/bad-chunk": "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n",
+      "/v1/status-000": "HTTP/1.1 000 Zero\r\nContent-Length: 2\r\n\r\nok",
+      "/v1/status-099": "HTTP/1.1 099 Low\r\nContent-Length: 2\r\n\r\nok",
+      "/v1/status-600": "HTTP/1.1 600 High\r\nContent-Length: 2\r\n\r\nok",
+    };
+    const raw = net.createServer((socket) => {
+      socket.on("error", () => {});
+      socket.once("data", (d: Buffer) => {
+        const path = / (\S+) HTTP/.exec(d.toString("latin1"))?.[1] ?? "";
+        const answer = ANSWERS[path] ?? "HTTP/1.1 500 Unknown\r\nContent-Length: 0\r\n\r\n";
+        if (path.endsWith("-close")) socket.end(answer);
+        else socket.write(answer);
+      });
+    });
+    raw.listen(0, "127.0.0.1");
+    await once(raw, "listening");
+    closers.push(() => new Promise((resolve) => raw.close(() => resolve())));
+    const stack = await stackWith({ env: { UPSTREAM_URL: `http://127.0.0.1:${(raw.address() as net.AddressInfo).port}` } });
+    let attempts = 0;
+    for (const path of Object.keys(ANSWERS)) {
+      for (const port of [stack.nginx.httpPort, stack.proxyPort]) {
+        const answer = await rawExchange(port, get(path));
+        attempts += 1;
+        expect(answer.status, path).toBe(502);
+        expect(errorOf(answer), path).toMatchObject({ type: "proxy_error", code: "upstream_bad_response" });
+      }
+    }
+    await pollUntil(() => requestLogs(stack.proxy).length === attempts, "a log line per attempt");
+    expect(requestLogs(stack.proxy).map((l) => [l.status, l.error])).toEqual(Array(attempts).fill([502, "upstream_bad_response"]));
+    expect(stack.proxy.stderr()).toBe("");
+    console.log(`[round 2] upstream answers with no usable status or framing: ${attempts} attempts, all 502 upstream_bad_response`);
+  });
+});
+
+describe.skipIf(!nginxBinary)("connection floods (the built proxy, default MAX_CONNECTIONS)", () => {
+  const CAP = DEFAULTS.MAX_CONNECTIONS;
+
+  it("5,000 idle sockets: all but the cap are closed at once, and the proxy serves once they are gone", async () => {
+    const stack = await stackWith({});
+    const pid = stack.proxy.child.pid!;
+    const idle = await rssBytes(pid);
+    const SOCKETS = 5000;
+    const sockets: net.Socket[] = [];
+    closers.push(async () => sockets.forEach((socket) => socket.destroy()));
+    let closedByProxy = 0;
+    for (let i = 0; i < SOCKETS; i++) {
+      const socket = net.connect(stack.proxyPort, "127.0.0.1");
+      socket.on("error", () => {});
+      socket.on("close", () => (closedByProxy += 1));
+      sockets.push(socket);
+      if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await pollUntil(() => closedByProxy >= SOCKETS - CAP, `all but ${CAP} sockets closed by the proxy`, 30_000);
+    const peak = await peakRssBytes(pid);
+    for (const socket of sockets) socket.destroy();
+    await pollUntil(async () => (await rawExchange(stack.proxyPort, get("/healthz"))).status === 200, "the proxy to serve again");
+    expect(closedByProxy).toBe(SOCKETS);
+    expect(stack.proxy.child.exitCode).toBeNull();
+    console.log(`[round 2] ${SOCKETS} idle sockets: ${SOCKETS - CAP} or more closed at once (cap ${CAP}); proxy RSS idle ${mib(idle)}, peak ${mib(peak)}`);
+  });
+
+  it("300 clients that read nothing of an 8 MiB answer: at most the cap reach the upstream, each held back by backpressure", async () => {
+    const stack = await stackWith({ upstream: { scenario: { chunks: Array.from({ length: 512 }, () => "x".repeat(16 * 1024)) } } });
+    const pid = stack.proxy.child.pid!;
+    const idle = await rssBytes(pid);
+    const CLIENTS = 300;
+    const body = JSON.stringify({ model: "m", messages: [], stream: true });
+    const sockets: net.Socket[] = [];
+    closers.push(async () => sockets.forEach((socket) => socket.destroy()));
+    for (let i = 0; i < CLIENTS; i++) {
+      const socket = net.connect(stack.proxyPort, "127.0.0.1");
+      socket.on("error", () => {});
+      socket.pause();
+      socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      sockets.push(socket);
+    }
+    const up = stack.upstream;
+    await up.until(() => up.requests.length === CAP && up.requests.every((r) => r.blocked), 30_000, `${CAP} upstream streams held back`);
+    const peak = await peakRssBytes(pid);
+    for (const socket of sockets) socket.destroy();
+    // Loopback buffers take in much of 8 MiB: some upstreams finish writing, the rest are dropped.
+    await up.until(() => up.requests.every((r) => r.completed || r.aborted), 10_000, "every upstream call finished or dropped");
+    up.behave({});
+    expect((await rawExchange(stack.proxyPort, get("/v1/models"))).status).toBe(200);
+    expect(up.requests).toHaveLength(CAP + 1);
+    console.log(`[round 2] ${CLIENTS} clients reading nothing of 8 MiB: ${CAP} relayed (cap), all held back; proxy RSS idle ${mib(idle)}, peak ${mib(peak)}`);
+  });
+});
+
+function mib(bytes: number): string {
+  return `${(bytes / MiB).toFixed(1)} MiB`;
+}
