@@ -80,8 +80,9 @@ describe.skipIf(engineSkip)("Nginx image", () => {
   });
 
   it("writes its access log to the container's stdout", async () => {
-    await fetch(`${nginx.url}/log-line-marker-${scratch.id}`);
-    expect(await scratch.logs(nginx.id)).toContain(`"GET /log-line-marker-${scratch.id} HTTP/1.1" 404 `);
+    // Short: a refused path's segments of 16+ characters are masked in the log (they may hold a key).
+    await fetch(`${nginx.url}/mark-${scratch.id}`);
+    expect(await scratch.logs(nginx.id)).toContain(`"GET /mark-${scratch.id} HTTP/1.1" 404 `);
   });
 
   it("has Debian's CA bundle where the program points proxy_ssl_trusted_certificate, and accepts a site that uses it", async () => {
