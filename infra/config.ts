@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { isIPv4 } from "node:net";
 import * as pulumi from "@pulumi/pulumi";
+import { FUNCTION_TIMEOUT_SEC, PROXY_TOKEN_RULE, proxyTokenProblem } from "../contract.js";
 import { NEXTCHAT_IMAGE } from "../web/nextchat.js";
 import { NGINX_IMAGE, PROXY_NODE_IMAGE, isPinnedImage, isRegistryMirror, throughMirror } from "./host/images.js";
 import { DNS_PROVIDERS, dnsRules, type DnsProviderName, type DnsRules } from "./dns/rules.js";
@@ -39,7 +40,7 @@ export const CONFIG_KEYS = {
   functionProvider: { type: "string", default: "docker" },
   functionRegion: { type: "string", default: "" },
   functionMemoryMb: { type: "integer", default: 128 },
-  functionTimeoutSec: { type: "integer", default: 900 },
+  functionTimeoutSec: { type: "integer", default: FUNCTION_TIMEOUT_SEC },
   functionConcurrency: { type: "integer", default: 2 },
   functionMaxInstances: { type: "integer", default: 10 },
   dnsProvider: { type: "string", default: "none" },
@@ -419,11 +420,9 @@ export function validateConfig(raw: RawConfig, inputs: ValidationInputs): Settin
     );
   }
   const proxyToken = secret("proxyToken");
-  if (proxyToken && !/^[^\s:]{16,}$/.test(proxyToken)) {
-    problem(
-      `proxyToken: (value hidden) must be at least 16 characters with no ':' or spaces (callers send ` +
-        `"Bearer <their key>:<token>"). Unset it to have one generated.`,
-    );
+  const tokenProblem = proxyToken === undefined ? undefined : proxyTokenProblem(proxyToken);
+  if (tokenProblem !== undefined) {
+    problem(`proxyToken: (value hidden) must be ${PROXY_TOKEN_RULE}; got ${tokenProblem}. Unset it to have one generated.`);
   }
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NODE_FLAGS } from "../../function/build.js";
 import { crc64 } from "./crc64.js";
 import { cloudFunctionName } from "./naming.js";
-import { PROXY_HEALTH_PATH, PROXY_METHODS, PROXY_PORT } from "./proxy.js";
+import { PROXY_HEALTH_PATH, PROXY_PORT, TRIGGER_METHODS } from "../../contract.js";
 import type { FunctionProxy, FunctionProxyArgs } from "./types.js";
 
 /** Node.js that FC 3.0's custom.debian10 runtime ships; the bundle targets Node 18, so 20 runs it. */
@@ -72,7 +72,7 @@ export class AliyunFunction extends pulumi.ComponentResource implements Function
         triggerName: "http",
         triggerType: "http",
         qualifier: "LATEST",
-        triggerConfig: JSON.stringify({ authType: "anonymous", methods: PROXY_METHODS, disableURLInternet: false }),
+        triggerConfig: JSON.stringify({ authType: "anonymous", methods: TRIGGER_METHODS, disableURLInternet: false }),
       },
       { parent: this, provider },
     );

@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { NODE_FLAGS } from "../../function/build.js";
 import { LONG_RUNNING, envList, httpHealthcheck } from "../host/containers.js";
-import { PROXY_HEALTH_PATH, PROXY_PORT } from "./proxy.js";
+import { PROXY_HEALTH_PATH, PROXY_PORT } from "../../contract.js";
 import type { FunctionProxy, FunctionProxyArgs } from "./types.js";
 
 /** The container's name, which is also its host name on the private network. */

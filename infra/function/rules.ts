@@ -1,7 +1,8 @@
 // What each function provider accepts, as data. infra/config.ts validates against these tables and
 // infra/function/index.ts builds from them; a provider missing from a table fails to compile.
 
-import { scfMaxConcurrency, scfMaxTimeoutSec, scfMemorySizes } from "../tencent/scfLimits.js";
+import { FUNCTION_TIMEOUT_SEC } from "../../contract.js";
+import { scfMaxConcurrency, scfMemorySizes } from "../tencent/scfLimits.js";
 
 export const FUNCTION_PROVIDERS = ["tencent", "aliyun", "docker", "none"] as const;
 export type FunctionProviderName = (typeof FUNCTION_PROVIDERS)[number];
@@ -123,5 +124,5 @@ export const functionRules = {
   },
 } as const satisfies Record<FunctionProviderName, FunctionRules>;
 
-/** SCF's ceiling; Nginx's proxy_read_timeout follows it, so the same bound holds for every provider. */
-export const MAX_TIMEOUT_SEC = scfMaxTimeoutSec;
+/** The contract's ceiling (SCF's); Nginx's proxy_read_timeout follows it, so the same bound holds for every provider. */
+export const MAX_TIMEOUT_SEC = FUNCTION_TIMEOUT_SEC;

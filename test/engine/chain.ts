@@ -7,7 +7,7 @@ import * as esbuild from "esbuild";
 import { buildArtifacts, NODE_FLAGS } from "../../function/build.js";
 import { NGINX_SITE_PATH } from "../../infra/host/nginx.js";
 import { httpHealthcheck } from "../../infra/host/containers.js";
-import { PROXY_HEALTH_PATH, PROXY_PORT, MAX_BODY_BYTES } from "../../infra/function/proxy.js";
+import { MAX_BODY_BYTES, PROXY_HEALTH_PATH, PROXY_PORT } from "../../contract.js";
 import { renderSite, type SiteOptions } from "../../nginx/index.js";
 import { pollUntil } from "../../nginx/run.js";
 import { NEXTCHAT_HEALTH_PATH, NEXTCHAT_PORT, nextChatEnvironment, type NextChatSettings } from "../../web/nextchat.js";

@@ -3,7 +3,7 @@
 // streams through every real container; /api/ is closed except NextChat's two routes; logs go to the
 // container's output; the stop signal ends Nginx gracefully.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_BODY_BYTES } from "../../infra/function/proxy.js";
+import { MAX_BODY_BYTES } from "../../contract.js";
 import { NGINX_TRUSTED_CA } from "../../infra/host/nginx.js";
 import { renderSite } from "../../nginx/index.js";
 import { streamChat } from "../../scripts/lib/stream.js";

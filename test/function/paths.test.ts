@@ -58,7 +58,7 @@ describe("request targets", () => {
     ["GET http://evil.example/v1/models", 400, malformed(ORIGIN_FORM)],
     ["GET * ", 400, malformed(ORIGIN_FORM)],
     ["CONNECT evil.example:443", 400, malformed("CONNECT is not relayed")],
-    ["TRACE /v1/models", 405, proxyError("method_not_allowed", "Method not allowed: TRACE; allowed: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")],
+    ["TRACE /v1/models", 405, proxyError("method_not_allowed", "Method not allowed: TRACE; allowed: GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS")],
   ])("%s → %i, never upstream", async (line, status, body) => {
     const response = await sendRaw(proxy.port, `${line.trimEnd()} HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n`);
     const parsed = parseRaw(response);

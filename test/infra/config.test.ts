@@ -122,6 +122,13 @@ describe("validateConfig", () => {
     expect(settings.secrets).toEqual({ openaiApiKey: "sk-test", accessCodes: "alpha,beta", proxyToken: "0123456789abcdefXYZ" });
   });
 
+  it("holds proxyToken to the proxy's own rule: a ':' passes, a character the proxy refuses does not", () => {
+    expect(validateConfig({ proxyToken: "0123456789:abcdef" }, TEST_INPUTS).secrets.proxyToken).toBe("0123456789:abcdef");
+    expect(problemsOf({ proxyToken: "0123456789abcdefé" })).toEqual([
+      "proxyToken: (value hidden) must be at least 16 visible ASCII characters, no spaces (it travels in a header); got a space or a character that is not visible ASCII. Unset it to have one generated.",
+    ]);
+  });
+
   // Each bad setting and the exact sentence that names the key, the value and the fix.
   const cases: [string, RawConfig, string | string[], ValidationInputsOverride?][] = [
     [
@@ -317,10 +324,10 @@ describe("validateConfig", () => {
   });
 
   it("never repeats a secret's value in a message", () => {
-    const problems = problemsOf({ proxyToken: "short:secret-value", accessCodes: "ok, has space" });
+    const problems = problemsOf({ proxyToken: "short secret-value", accessCodes: "ok, has space" });
     expect(problems).toEqual([
       "accessCodes: (value hidden) has a code with spaces or non-ASCII characters. Use comma-separated printable codes.",
-      `proxyToken: (value hidden) must be at least 16 characters with no ':' or spaces (callers send "Bearer <their key>:<token>"). Unset it to have one generated.`,
+      "proxyToken: (value hidden) must be at least 16 visible ASCII characters, no spaces (it travels in a header); got a space or a character that is not visible ASCII. Unset it to have one generated.",
     ]);
     expect(problems.join("\n")).not.toMatch(/secret-value|has space/);
   });

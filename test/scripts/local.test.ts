@@ -355,7 +355,9 @@ describe("npm run local usage", () => {
     [["--proxy-port", "8080"], "--proxy-port and --http-port: both are 8080; give different ports"],
     [["--web-port", "9000"], "--proxy-port and --web-port: both are 9000; give different ports"],
     [["--json"], "--json: only with --check (without it the chain stays up and prints no report)"],
-    [["--proxy-token", "short"], "--proxy-token: expected 16 or more characters without ':' (the proxy splits <key>:<token> at the last ':')"],
+    [["--proxy-token", "short"], "--proxy-token: expected at least 16 visible ASCII characters, no spaces (it travels in a header); got 5 characters (not shown)"],
+    // The proxy's own rule (contract.ts): a token it would refuse at start is refused here first.
+    [["--proxy-token", "a token with spaces in it"], "--proxy-token: expected at least 16 visible ASCII characters, no spaces (it travels in a header); got a space or a character that is not visible ASCII (not shown)"],
     [["--proxy-token"], "--proxy-token: expected a value after it; see local --help"],
     [["--upstream", "api.openai.com"], '--upstream: expected an http:// or https:// URL; got "api.openai.com"'],
     [["--web", "next"], '--web: expected builtin, nextchat, or an http:// or https:// URL; got "next"'],
