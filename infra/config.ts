@@ -8,15 +8,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { FUNCTION_TIMEOUT_SEC, PROXY_TOKEN_RULE, proxyTokenProblem } from "../contract.js";
 import { NEXTCHAT_IMAGE } from "../web/nextchat.js";
 import { NGINX_IMAGE, PROXY_NODE_IMAGE, isPinnedImage, isRegistryMirror, throughMirror } from "./host/images.js";
-import { DNS_PROVIDERS, dnsRules, type DnsProviderName, type DnsRules } from "./dns/rules.js";
-import {
-  FUNCTION_PROVIDERS,
-  MAX_TIMEOUT_SEC,
-  functionRules,
-  type FunctionProviderName,
-  type FunctionRules,
-} from "./function/rules.js";
-import { TLS_MODES, tlsModes, type TlsMode } from "./tls/modes.js";
+import { DNS_PROVIDERS, dnsProviders, type DnsProvider, type DnsProviderName } from "./dns/index.js";
+import { FUNCTION_PROVIDERS, functionProviders, type FunctionProvider, type FunctionProviderName } from "./function/index.js";
+import { TLS_MODES, tlsProviders, type TlsMode } from "./tls/index.js";
 
 export const PROJECT = "gptsite";
 
@@ -227,7 +221,7 @@ export function validateConfig(raw: RawConfig, inputs: ValidationInputs): Settin
 
   // --- the function proxy
   const fnProvider = oneOf("functionProvider", FUNCTION_PROVIDERS, "a function provider");
-  const fnRules: FunctionRules = functionRules[fnProvider ?? "none"];
+  const fnRules: FunctionProvider = functionProviders[fnProvider ?? "none"];
   const region = text("functionRegion") || fnRules.defaultRegion;
   if (fnProvider && fnRules.regions.length > 0) {
     const refused = fnRules.refusedRegions.includes(region);
@@ -249,8 +243,8 @@ export function validateConfig(raw: RawConfig, inputs: ValidationInputs): Settin
   const timeoutSec = integer(
     "functionTimeoutSec",
     1,
-    MAX_TIMEOUT_SEC,
-    `1 to ${MAX_TIMEOUT_SEC} (SCF's ceiling; Nginx waits as long as the function may run)`,
+    FUNCTION_TIMEOUT_SEC,
+    `1 to ${FUNCTION_TIMEOUT_SEC} (SCF's ceiling; Nginx waits as long as the function may run)`,
   );
   const concurrency = integer(
     "functionConcurrency",
@@ -289,7 +283,7 @@ export function validateConfig(raw: RawConfig, inputs: ValidationInputs): Settin
 
   // --- DNS
   const dnsProvider = oneOf("dnsProvider", DNS_PROVIDERS, "a DNS provider");
-  const dns: DnsRules = dnsRules[dnsProvider ?? "none"];
+  const dns: DnsProvider = dnsProviders[dnsProvider ?? "none"];
   const zone = text("dnsZone").toLowerCase().replace(/\.$/, "");
   if (dnsProvider && dns.managesRecord) {
     if (!zone) {
@@ -327,17 +321,17 @@ export function validateConfig(raw: RawConfig, inputs: ValidationInputs): Settin
   const acmeCredentials: Record<string, string> = {};
   let certificatePem: string | undefined;
   let privateKeyPem: string | undefined;
-  const mode = tlsMode ? tlsModes[tlsMode] : undefined;
+  const mode = tlsMode ? tlsProviders[tlsMode] : undefined;
   if (mode?.needsDnsChallenge) {
     if (local) problem(`tlsMode: "acme" cannot get a public certificate for domain "${domain}". Use tlsMode none or files.`);
     if (!/^https:\/\//.test(acmeServer)) problem(`tlsAcmeServer: "${acmeServer}" is not an https:// ACME directory URL.`);
-    const challenge = dnsProvider ? dnsRules[dnsProvider] : undefined;
-    if (challenge && !("acme" in challenge)) {
+    const challenge = dnsProvider ? dnsProviders[dnsProvider] : undefined;
+    if (challenge && !challenge.acme) {
       problem(
         `tlsMode: "acme" proves the domain with a DNS-01 record, and dnsProvider is "${dnsProvider}". ` +
-          `Set dnsProvider to one of: ${list(DNS_PROVIDERS.filter((p) => "acme" in dnsRules[p]))}, or use tlsMode files.`,
+          `Set dnsProvider to one of: ${list(DNS_PROVIDERS.filter((p) => dnsProviders[p].acme))}, or use tlsMode files.`,
       );
-    } else if (challenge && "acme" in challenge) {
+    } else if (challenge?.acme) {
       for (const [legoName, envName] of Object.entries(challenge.acme.credentials)) {
         const value = inputs.env[envName];
         if (value) acmeCredentials[legoName] = value;

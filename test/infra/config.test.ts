@@ -3,10 +3,10 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { CONFIG_KEYS, ConfigError, validateConfig, type RawConfig, type Settings } from "../../infra/config.js";
-import { DNS_PROVIDERS } from "../../infra/dns/rules.js";
-import { FUNCTION_PROVIDERS } from "../../infra/function/rules.js";
-import { TLS_MODES } from "../../infra/tls/modes.js";
-import { ROOT, TEST_CERTIFICATE, TEST_INPUTS, TEST_PRIVATE_KEY, readStackConfig, stackFiles } from "./stacks.js";
+import { DNS_PROVIDERS } from "../../infra/dns/index.js";
+import { FUNCTION_PROVIDERS } from "../../infra/function/index.js";
+import { TLS_MODES } from "../../infra/tls/index.js";
+import { ROOT, TEST_CERTIFICATE, TEST_INPUTS, TEST_PRIVATE_KEY, fakeCredential, readStackConfig, stackFiles } from "./stacks.js";
 
 /** The problems validateConfig reports for `raw`, or [] when it accepts it. */
 function problemsOf(raw: RawConfig, inputs = TEST_INPUTS): readonly string[] {
@@ -93,7 +93,7 @@ describe("validateConfig", () => {
       TEST_INPUTS,
     );
     expect(settings.host.ip).toBe("203.0.113.9");
-    expect(settings.tls.acmeCredentials).toEqual({ CF_DNS_API_TOKEN: "cf-token-for-tests" });
+    expect(settings.tls.acmeCredentials).toEqual({ CF_DNS_API_TOKEN: fakeCredential("CLOUDFLARE_API_TOKEN") });
   });
 
   it("reads the certificate files of tlsMode files", () => {
