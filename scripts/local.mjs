@@ -8,7 +8,7 @@ import { constants } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chalk, spinner } from "zx";
-import { findNginx } from "../nginx/run.ts";
+import { findNginx } from "../chain/nginx.ts";
 import { build, needsBuild } from "./lib/build.ts";
 import { EXIT, spinnerAllowed, UsageError } from "./lib/cli.ts";
 import { Guard } from "./lib/guard.ts";
@@ -16,7 +16,7 @@ import { clientHelp, nginxMissingOutcome, stoppedLine } from "./lib/local-print.
 import { LOCAL_HELP, parseLocalArgs } from "./lib/local-args.ts";
 import { startLocalChain } from "./lib/local.ts";
 import { portProblem } from "./lib/ports.ts";
-import { Teardown } from "./lib/teardown.ts";
+import { Teardown } from "../chain/teardown.ts";
 import { smokeAndPrint } from "./lib/present.ts";
 import { Redactor } from "./lib/secrets.ts";
 import { smokeSettings } from "./lib/smoke-args.ts";

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { PROXY_PORT, PROXY_TOKEN_RULE, proxyTokenProblem } from "../../contract.js";
 import { NEXTCHAT_HOST_PORT, NEXTCHAT_IMAGE } from "../../web/nextchat.js";
-import { isExecutable } from "../../nginx/run.js";
+import { isExecutable } from "../../chain/nginx.js";
 import { numberFlag, parseFlags, stringFlag, urlFlag, UsageError, type Flags } from "./cli.js";
 
 export const OPENAI_URL = "https://api.openai.com";

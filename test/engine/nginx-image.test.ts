@@ -9,7 +9,8 @@ import { renderSite } from "../../nginx/index.js";
 import { streamChat } from "../../scripts/lib/stream.js";
 import { accessCodeAuthorization, NEXTCHAT_CHAT_ROUTE } from "../../web/nextchat.js";
 import { STANDIN_PAGE } from "../../web/standin.js";
-import { SECRETS, startNginx, startProxy, startUpstream, startWeb, type UpstreamContainer } from "./chain.js";
+import { startChain } from "../../chain/chain.js";
+import { inScratch, SECRETS, startNginx, startProxy, startUpstream, startWeb, type UpstreamContainer } from "./chain.js";
 import { docker, engine, engineSkip, Scratch } from "./docker.js";
 
 const CHUNKS = Array.from({ length: 10 }, (_, i) => `n${i} `);
@@ -21,20 +22,30 @@ describe.skipIf(engineSkip)("Nginx image", () => {
   let nginx: { id: string; url: string };
   beforeAll(async () => {
     const network = await scratch.network();
-    upstream = await startUpstream(scratch, network, { chunks: CHUNKS, chunkIntervalMs: 25 });
-    const proxy = await startProxy(scratch, network, upstream.url);
-    const web = await startWeb(scratch, network, {
-      settings: { baseUrl: proxy.url, serverApiKey: SECRETS.proxyToken, accessCodes: [SECRETS.accessCode], timezone: "UTC" },
+    const chain = await startChain({
+      upstream: async () => inScratch(await startUpstream(scratch, network, { chunks: CHUNKS, chunkIntervalMs: 25 })),
+      proxy: async (upstreamUrl) => inScratch(await startProxy(scratch, network, upstreamUrl)),
+      web: async (apiUrl) =>
+        inScratch(
+          await startWeb(scratch, network, {
+            settings: { baseUrl: apiUrl, serverApiKey: SECRETS.proxyToken, accessCodes: [SECRETS.accessCode], timezone: "UTC" },
+          }),
+        ),
+      // The options infra/site.ts gives renderSite for a stack whose function runs on the host.
+      nginx: async (urls) =>
+        inScratch(
+          await startNginx(scratch, network, {
+            serverName: "localhost",
+            webUpstream: urls.web,
+            apiUpstream: urls.api,
+            functionTimeoutSec: 900,
+            maxBodyBytes: MAX_BODY_BYTES,
+            resolver: "127.0.0.11",
+          }),
+        ),
     });
-    // The options infra/site.ts gives renderSite for a stack whose function runs on the host.
-    nginx = await startNginx(scratch, network, {
-      serverName: "localhost",
-      webUpstream: web.url,
-      apiUpstream: proxy.url,
-      functionTimeoutSec: 900,
-      maxBodyBytes: MAX_BODY_BYTES,
-      resolver: "127.0.0.11",
-    });
+    upstream = chain.upstream;
+    nginx = chain.nginx!;
   });
 
   it("streams the web UI's chat route through Nginx, the stand-in, the proxy and the upstream", async () => {

@@ -1,8 +1,8 @@
 // Only /v1/* reaches the upstream. Every other target (other versions, the root, dot segments in any
 // spelling, encoded separators, absolute-form, CONNECT) is answered by the proxy itself.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startProxy, type InProcessProxy } from "../fixtures/proxy.js";
-import { startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { startProxy, type InProcessProxy } from "../../chain/proxy.js";
+import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
 import { parseRaw, proxyError, send, sendRaw } from "./http.js";
 
 let upstream: TestUpstream;

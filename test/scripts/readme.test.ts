@@ -11,7 +11,8 @@ import { promisify } from "node:util";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SMOKE_REPORT_SCHEMA } from "../../scripts/lib/report.js";
-import { freePort, nginxBinary, nginxTest } from "../fixtures/nginx.js";
+import { freePort } from "../../chain/ports.js";
+import { nginxBinary, nginxTest } from "../fixtures/nginx.js";
 import { makeTlsMaterial, type TlsMaterial } from "../fixtures/tls.js";
 import { ROOT } from "./run.js";
 
