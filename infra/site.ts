@@ -15,7 +15,7 @@ import { WebUi } from "./host/web.js";
 import type { ProviderContext } from "./providers.js";
 import { tlsProviders } from "./tls/index.js";
 
-/** The stack outputs (design §3); scripts/smoke.mjs reads them. */
+/** The stack outputs (design §3); scripts/smoke.ts reads them. */
 export interface SiteOutputs {
   /** Where people open the chat. */
   siteUrl: pulumi.Output<string>;

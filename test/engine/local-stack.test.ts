@@ -31,7 +31,7 @@ describe("the local stack under the real engine", () => {
   let httpPort: number;
 
   const smoke = async (): Promise<{ code: number; report: SmokeReport; stderr: string }> => {
-    const run = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/smoke.mjs", "--stack", stack.name, "--json"], {
+    const run = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/smoke.ts", "--stack", stack.name, "--json"], {
       cwd: ROOT,
       env: stack.env,
       timeout: 120_000,

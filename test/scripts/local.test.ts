@@ -222,7 +222,7 @@ describe.skipIf(!nginxBinary)("npm run local", () => {
   it("when its parent dies (npm killed outright, say), it stops everything itself", async () => {
     const p = await ports();
     // A shell that waits for the script (`; true` keeps it from exec-ing it), killed as npm might be.
-    const command = [process.execPath, "--import", "tsx", "scripts/local.mjs", "--web", "builtin", ...p.args].join(" ");
+    const command = [process.execPath, "--import", "tsx", "scripts/local.ts", "--web", "builtin", ...p.args].join(" ");
     const parent = spawn("sh", ["-c", `${command}; true`], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     for (const stream of [parent.stdout, parent.stderr]) stream.on("data", (d: Buffer) => (out += d.toString()));
