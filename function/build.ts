@@ -31,7 +31,7 @@ export const SCF_NODE_PATH = "/var/lang/node18/bin/node";
  * Without it, large uploads peak at 77–84 MB: optimized code allocates less on the heap, so the
  * scavenger runs less often and the off-heap buffer of every socket read waits longer to be freed.
  * Any of these flags also costs ~10 ms of start-up: it changes V8's cache tag, so Node compiles its
- * own modules instead of using their embedded code cache. Measurements: README sections `function`, `bench`.
+ * own modules instead of using their embedded code cache. Measurements: function/README.md, bench/README.md.
  * Lite mode turns WebAssembly off (and warns on stderr unless told so): the proxy needs none, it uses
  * node:http, not fetch (undici's parser is wasm).
  */

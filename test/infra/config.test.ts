@@ -51,6 +51,13 @@ describe("Pulumi.yaml", () => {
     expect(declared).toEqual(expected);
   });
 
+  it("names every registered provider in the description of the key that picks it", () => {
+    const pickers = { functionProvider: FUNCTION_PROVIDERS, dnsProvider: DNS_PROVIDERS, tlsMode: TLS_MODES };
+    for (const [key, names] of Object.entries(pickers)) {
+      for (const name of names) expect(project.config[key]!.description, `${key}: ${name}`).toMatch(new RegExp(`\\b${name}\\b`));
+    }
+  });
+
   it("describes every key, and tells to set each secret with --secret", () => {
     for (const [key, spec] of Object.entries(project.config)) {
       expect(spec.description, key).toMatch(/\w{3,}.*\./);

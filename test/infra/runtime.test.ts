@@ -100,7 +100,7 @@ describe("infra/index.ts under Pulumi's ts-node/esm hooks", () => {
 });
 
 describe("type-checking under the runtime", () => {
-  // What the README says about it, held to the installed @pulumi/pulumi and ts-node.
+  // What infra/README.md says about it, held to the installed @pulumi/pulumi and ts-node.
   const illTyped = async (env: Record<string, string> = {}) => {
     const dir = mkdtempSync(path.join(tmpdir(), "gptsite-typecheck-"));
     try {

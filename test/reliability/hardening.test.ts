@@ -1,7 +1,7 @@
 // The second red-team round (issue 14), against the built proxy with the function's Node flags and
 // against Nginx in front of it: requests pipelined behind a refusal, an upstream that tries to steer
 // Nginx, quotes the server key or answers with no usable HTTP response, and connection floods. Each
-// class prints its attempts and how many got through (README "Reliability").
+// class prints its attempts and how many got through (test/reliability/README.md).
 import { once } from "node:events";
 import net from "node:net";
 import zlib from "node:zlib";

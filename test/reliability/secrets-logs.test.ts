@@ -2,7 +2,7 @@
 // them) and Nginx's access log, captured across a session that puts the secrets everywhere a client
 // might: the right and wrong Authorization, the query string, a stage prefix, other headers,
 // malformed and oversized requests, refused paths that carry them (`/sk-…/v2/models`, `;key=`,
-// `%3Fkey=`), upstream failures, refusals at start-up. Not covered, and said so in the README: Nginx's
+// `%3Fkey=`), upstream failures, refusals at start-up. Not covered, and said so in test/reliability/README.md: Nginx's
 // error log, which quotes the raw request line of a request it rejects.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unpackBuiltProxy } from "../../chain/bundle.js";
