@@ -3,22 +3,14 @@
 // real containers, a second up that changes nothing, config changes that replace exactly what they
 // should, and destroy leaving nothing behind. Steps build on each other, in order.
 import { execFile } from "node:child_process";
-import net from "node:net";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PulumiStack, ROOT } from "./cli.js";
+import { freePort } from "../../chain/ports.js";
 import { docker } from "./docker.js";
 import { CONTAINERS, changed, dockerObjects, engineStackConfig, inspect, plan, setConfig, sharedUpstream, up, type SharedUpstream } from "./stack.js";
 
 const API_KEY = `sk-engine-local-${process.pid}-server-key`;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface SmokeReport {
   hops: { hop: string; status: string; detail: string; stream?: { verdict: string; events: number } }[];

@@ -5,10 +5,10 @@
 // updates the function's code, destroy deletes both, and the state holds no secret in plain text.
 import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import https from "node:https";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../chain/ports.js";
 import { startTencentApi, type TencentApiDouble } from "../fixtures/tencent-api.js";
 import { makeTlsMaterial, type TlsMaterial } from "../fixtures/tls.js";
 import { testCredentials } from "../tencent/helpers.js";
@@ -19,14 +19,6 @@ const API_KEY = `sk-engine-tencent-${process.pid}-server-key`;
 const DOMAIN = "chat.example.com";
 const HOST_IP = "203.0.113.10";
 const REGION = "ap-singapore";
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** GET over TLS to the published port, by the site's name, trusting only the stack's own certificate. */
 function getTls(port: number, pathname: string, ca: string): Promise<{ status: number; body: string }> {
