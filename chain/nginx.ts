@@ -16,7 +16,7 @@ import { freePort } from "./ports.js";
 export const NGINX_INSTALL = "apt-get install -y nginx (Debian/Ubuntu), brew install nginx (macOS)";
 
 /** Why there is no Nginx to run, with the install line. */
-export const NGINX_MISSING = `nginx not found on PATH or in /usr/sbin: ${NGINX_INSTALL}`;
+export const NGINX_MISSING = `nginx not found on PATH or in /usr/sbin; install it: ${NGINX_INSTALL}`;
 
 /** `nginx` on PATH, else /usr/sbin or /usr/local/sbin (Debian installs it outside a user's PATH). */
 export function findNginx(): string | undefined {

@@ -123,9 +123,8 @@ async function launch(spec: NodeServerSpec, port: number): Promise<NodeServer> {
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      if (gone() || child.pid === undefined) return void (await exited.catch(() => undefined));
-      signal(child, group, "SIGTERM");
-      const timer = setTimeout(() => signal(child, group, "SIGKILL"), 5_000);
+      const timer = gone() ? undefined : setTimeout(() => signal(child, group, "SIGKILL"), 5_000);
+      if (timer) signal(child, group, "SIGTERM");
       await exited;
       clearTimeout(timer);
     })();

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { runningUpstream, startChain, testUpstream, type ChainUrls, type Started } from "../../chain/chain.js";
-import { NGINX_INSTALL, runNginx, type NginxProcess } from "../../chain/nginx.js";
+import { NGINX_MISSING, runNginx, type NginxProcess } from "../../chain/nginx.js";
 import { spawnProxy, type SpawnedProxy } from "../../chain/proxy.js";
 import { renderSite } from "../../nginx/index.js";
 import { dockerUnavailable, runNextChat, type WebUiProcess } from "./docker-web.js";
@@ -95,7 +95,7 @@ export async function startLocalChain(root: string, options: LocalOptions, hooks
   const proxy = chain.proxy!;
   const { web, process: webProcess } = chain.web!;
   const nginx = chain.nginx;
-  const nginxMissing = pieces.nginx ? undefined : `nginx not found on PATH or in /usr/sbin; install it: ${NGINX_INSTALL}`;
+  const nginxMissing = pieces.nginx ? undefined : NGINX_MISSING;
   if (nginxMissing) hooks.say(`nginx     MISSING: ${nginxMissing}`);
 
   const siteUrl = nginx ? `http://127.0.0.1:${options.httpPort}` : undefined;

@@ -91,8 +91,9 @@ describe.skipIf(engineSkip)("Nginx image", () => {
   });
 
   it("writes its access log to the container's stdout", async () => {
-    await fetch(`${nginx.url}/log-line-marker-${scratch.id}`);
-    expect(await scratch.logs(nginx.id)).toContain(`"GET /log-line-marker-${scratch.id} HTTP/1.1" 404 `);
+    // Short enough to be logged as sent: a refused request's longer segments are logged as `*` (nginx/blocks/logs.ts).
+    await fetch(`${nginx.url}/marker-${scratch.id}`);
+    expect(await scratch.logs(nginx.id)).toContain(`"GET /marker-${scratch.id} HTTP/1.1" 404 `);
   });
 
   it("has Debian's CA bundle where the program points proxy_ssl_trusted_certificate, and accepts a site that uses it", async () => {
