@@ -22,7 +22,6 @@ export const FUNCTION_TIMEOUT_SEC = 900;
  * preflights itself, and an HTTP trigger must let it through ({@link TRIGGER_METHODS}).
  */
 export const RELAYED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
-export type RelayedMethod = (typeof RELAYED_METHODS)[number];
 
 /** What a cloud function's HTTP trigger must accept: the relayed methods and OPTIONS for browser preflights. */
 export const TRIGGER_METHODS = [...RELAYED_METHODS, "OPTIONS"] as const;

@@ -13,7 +13,7 @@ import { standaloneConf } from "../nginx/standalone.js";
 import { pollUntil } from "./poll.js";
 import { freePort } from "./ports.js";
 
-export const NGINX_INSTALL = "apt-get install -y nginx (Debian/Ubuntu), brew install nginx (macOS)";
+const NGINX_INSTALL = "apt-get install -y nginx (Debian/Ubuntu), brew install nginx (macOS)";
 
 /** Why there is no Nginx to run, with the install line. */
 export const NGINX_MISSING = `nginx not found on PATH or in /usr/sbin; install it: ${NGINX_INSTALL}`;
