@@ -1,10 +1,12 @@
-// The hops under measurement, as they run in production: the built bundle unpacked from function.zip
-// and run as a child process with the bootstrap's Node flags, and the rendered site in the system Nginx.
-import path from "node:path";
+// The hops under measurement, as they run in production, from chain/: the built bundle unpacked from
+// function.zip and run as a child process with the bootstrap's Node flags, and the rendered site in
+// the system Nginx.
+import { unpackBuiltProxy } from "../chain/bundle.js";
+import { findNginx, NGINX_MISSING, startNginx, type RunningNginx } from "../chain/nginx.js";
+import type { NodeServer } from "../chain/process.js";
+import { spawnProxy } from "../chain/proxy.js";
 import { NODE_FLAGS } from "../function/build.js";
-import { nginxSkipReason, startNginx, type RunningNginx } from "../test/fixtures/nginx.js";
-import { unpackBuiltProxy } from "../test/function/bundle.js";
-import { healthz, startServer, type Probe, type ServerProcess } from "./process.js";
+import { healthz, type Probe } from "./process.js";
 
 export interface BuiltProxy {
   /** Directory holding index.mjs and scf_bootstrap, as unpacked from the zip. */
@@ -31,12 +33,12 @@ export async function buildProxy(options: { node?: string; nodeFlags?: readonly 
 }
 
 /** `node <nodeFlags> index.mjs` relaying to `upstreamUrl`, ready once `probe` succeeds (default /healthz). */
-export function startBuiltProxy(built: BuiltProxy, upstreamUrl: string, probe: Probe = healthz): Promise<ServerProcess> {
-  return startServer({ node: built.node, args: [...built.nodeFlags, path.join(built.dir, "index.mjs")], cwd: built.dir, env: { UPSTREAM_URL: upstreamUrl } }, probe);
+export function startBuiltProxy(built: BuiltProxy, upstreamUrl: string, probe: Probe = healthz): Promise<NodeServer> {
+  return spawnProxy({ dir: built.dir, node: built.node, nodeFlags: built.nodeFlags, env: { UPSTREAM_URL: upstreamUrl }, probe });
 }
 
 /** The proxy's request log lines (stdout), parsed; startup and shutdown events left out. */
-export function requestLogs(proxy: ServerProcess): Array<Record<string, unknown>> {
+export function requestLogs(proxy: NodeServer): Array<Record<string, unknown>> {
   return proxy
     .stdout()
     .split("\n")
@@ -44,10 +46,13 @@ export function requestLogs(proxy: ServerProcess): Array<Record<string, unknown>
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
+const nginxBinary = findNginx();
+
 /** Why the Nginx paths are left out; undefined when Nginx is installed. */
-export const nginxMissing = nginxSkipReason;
+export const nginxMissing = nginxBinary ? undefined : NGINX_MISSING;
 
 /** The rendered site with `/v1/` to `apiUpstream`; its rate limit raised out of the way of the load. */
 export function startFrontNginx(apiUpstream: string): Promise<RunningNginx> {
-  return startNginx({ options: { serverName: "localhost", apiUpstream, rateLimit: { perSecond: 1_000_000, burst: 1_000_000 } } });
+  if (!nginxBinary) throw new Error(NGINX_MISSING);
+  return startNginx(nginxBinary, { options: { serverName: "localhost", apiUpstream, rateLimit: { perSecond: 1_000_000, burst: 1_000_000 } } });
 }

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { startUpstream } from "../test/fixtures/upstream.js";
+import { startUpstream } from "../chain/upstream.js";
 import { startBuiltProxy, type BuiltProxy } from "./chain.js";
 import { CHAT_HEADERS, CHAT_PATH, STREAM_BODY } from "./load.js";
 import { healthz, startServer, type Probe } from "./process.js";

@@ -2,7 +2,7 @@
 import { execFile } from "node:child_process";
 import os from "node:os";
 import { promisify } from "node:util";
-import { nginxBinary } from "../test/fixtures/nginx.js";
+import { findNginx } from "../chain/nginx.js";
 
 export interface Machine {
   cpu: string;
@@ -31,6 +31,7 @@ export async function describeMachine(): Promise<Machine> {
 }
 
 async function nginxVersion(): Promise<string | null> {
+  const nginxBinary = findNginx();
   if (!nginxBinary) return null;
   // `nginx -v` prints "nginx version: nginx/1.22.1" on stderr.
   const { stderr } = await promisify(execFile)(nginxBinary, ["-v"]);

@@ -4,7 +4,7 @@
 // (the kernel's high-water mark of RSS), which a sampling loop could miss; a fresh process each run.
 import http from "node:http";
 import { readFile } from "node:fs/promises";
-import { startUpstream } from "../test/fixtures/upstream.js";
+import { startUpstream } from "../chain/upstream.js";
 import { startBuiltProxy, type BuiltProxy } from "./chain.js";
 import { CHAT_HEADERS, CHAT_PATH, COMPLETION_BODY, load, STREAM_BODY } from "./load.js";
 import { figure, type Figure } from "./stats.js";

@@ -3,7 +3,8 @@
 // process.hrtime.bigint() (its `chunk` event); the client stamps each read with the same clock, so the
 // difference is one clock's reading, whatever lies between (nothing, the proxy, Nginx, both).
 import http from "node:http";
-import { startUpstream, type TestUpstream } from "../test/fixtures/upstream.js";
+import { Teardown } from "../chain/teardown.js";
+import { startUpstream, type TestUpstream } from "../chain/upstream.js";
 import { nginxMissing, startBuiltProxy, startFrontNginx, type BuiltProxy } from "./chain.js";
 import { CHAT_HEADERS, CHAT_PATH, STREAM_BODY } from "./load.js";
 import { figure, median, nsToMs, pairwise, percentile, type Figure } from "./stats.js";
@@ -114,7 +115,7 @@ export interface StreamingResult {
 
 export async function measureStreaming(built: BuiltProxy, s: StreamingSettings): Promise<StreamingResult> {
   const chunks = Array.from({ length: s.chunksPerStream }, (_, i) => ` token${i}`);
-  const stops: Array<() => Promise<void>> = [];
+  const stops = new Teardown();
   try {
     const upstream = await startUpstream({ scenario: { chunks, chunkIntervalMs: s.chunkIntervalMs } });
     stops.push(() => upstream.close());
@@ -168,6 +169,6 @@ export async function measureStreaming(built: BuiltProxy, s: StreamingSettings):
     }
     return { eventsPerRun: s.streamsPerRun * (s.chunksPerStream + 3), paths, added };
   } finally {
-    for (const stop of stops.reverse()) await stop();
+    await stops.run();
   }
 }

@@ -6,7 +6,7 @@ import { once } from "node:events";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { startUpstream } from "../test/fixtures/upstream.js";
+import { startUpstream } from "../chain/upstream.js";
 
 export interface UpstreamProcess {
   readonly url: string;

@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { mkdir, open, readFile, readdir, writeFile } from "node:fs/promises";
 import http from "node:http";
-import { pollUntil } from "../nginx/run.js";
+import { pollUntil } from "../chain/poll.js";
 import { removeTree } from "./tree.js";
 import type { DockerdLayout } from "./layout.js";
 import type { Say } from "./log.js";

@@ -1,5 +1,5 @@
 // The engine harness: the real Pulumi engine and a Docker engine for the stack suites, with local
-// images instead of a registry. `npm run engine:up` / `engine:down` (scripts/engine.mjs) and the
+// images instead of a registry. `npm run engine:up` / `engine:down` (scripts/engine.ts) and the
 // engine suite's global setup (test/engine/setup.ts) use these.
 export { engineDown, engineUp, type Engine, type EngineOptions } from "./up.js";
 export { configLines, engineProcessEnv, exportLines, shQuote, type EngineEnv, type StackConfig } from "./env.js";

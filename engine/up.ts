@@ -1,4 +1,4 @@
-// engine:up and engine:down as functions: the CLI (scripts/engine.mjs) and the engine suite's global
+// engine:up and engine:down as functions: the CLI (scripts/engine.ts) and the engine suite's global
 // setup call these.
 import { randomBytes } from "node:crypto";
 import { access, mkdir, readFile, writeFile } from "node:fs/promises";

@@ -9,8 +9,6 @@ export interface AuthWiring {
   proxyHoldsKey: boolean;
   /** What NextChat's OPENAI_API_KEY is. */
   webKey: "proxyToken" | "openaiApiKey" | "none";
-  /** NextChat's HIDE_USER_API_KEY=1, so only access codes get in. */
-  hideUserApiKey: boolean;
   /** Access codes are needed (and generated when none are given). */
   needsAccessCodes: boolean;
 }
@@ -27,7 +25,6 @@ export function authWiring(args: { serverKey: boolean; runsProxy: boolean }): Au
   return {
     proxyHoldsKey: args.serverKey && args.runsProxy,
     webKey: !args.serverKey ? "none" : args.runsProxy ? "proxyToken" : "openaiApiKey",
-    hideUserApiKey: args.serverKey,
     needsAccessCodes: args.serverKey,
   };
 }

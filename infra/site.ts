@@ -1,21 +1,21 @@
 // The composition: validated settings in, the whole chain out. Providers are picked from the tables
 // in function/, dns/ and tls/ by the configured names; nothing here branches on a provider's name.
 import * as pulumi from "@pulumi/pulumi";
+import { MAX_BODY_BYTES } from "../contract.js";
 import type { FunctionArtifacts } from "../function/build.js";
 import { NEXTCHAT_HOST_PORT } from "../web/nextchat.js";
 import { Credentials } from "./auth.js";
 import type { Settings } from "./config.js";
 import { dnsProviders } from "./dns/index.js";
 import { functionProviders } from "./function/index.js";
-import { MAX_BODY_BYTES, proxyEnvironment } from "./function/proxy.js";
-import { functionRules } from "./function/rules.js";
+import { proxyEnvironment } from "./function/proxy.js";
 import { DockerHost } from "./host/host.js";
 import { NGINX_TRUSTED_CA, NginxSite } from "./host/nginx.js";
 import { WebUi } from "./host/web.js";
+import type { ProviderContext } from "./providers.js";
 import { tlsProviders } from "./tls/index.js";
-import { tlsModes } from "./tls/modes.js";
 
-/** The stack outputs (design §3); scripts/smoke.mjs reads them. */
+/** The stack outputs (design §3); scripts/smoke.ts reads them. */
 export interface SiteOutputs {
   /** Where people open the chat. */
   siteUrl: pulumi.Output<string>;
@@ -41,41 +41,34 @@ export async function deploySite(
   build: () => Promise<FunctionArtifacts>,
 ): Promise<SiteOutputs> {
   const fnSettings = settings.function;
-  const { runsProxy } = functionRules[fnSettings.provider];
-  const tls = tlsModes[settings.tls.mode];
-
   const credentials = new Credentials("credentials", {
-    runsProxy,
+    runsProxy: functionProviders[fnSettings.provider].runsProxy,
     accessCodeCount: settings.web.accessCodeCount,
     ...settings.secrets,
   });
   const host = new DockerHost("host", { docker: settings.host.docker });
   const onHost: pulumi.ComponentResourceOptions = { providers: [host.provider] };
 
-  const proxy =
-    runsProxy && credentials.proxyToken
-      ? {
-          region: fnSettings.region,
-          memoryMb: fnSettings.memoryMb,
+  // Credentials makes a proxy token exactly when the function provider runs a proxy.
+  const proxyToken = credentials.proxyToken;
+  const proxy = proxyToken
+    ? {
+        region: fnSettings.region,
+        memoryMb: fnSettings.memoryMb,
+        timeoutSec: fnSettings.timeoutSec,
+        concurrency: fnSettings.concurrency,
+        maxInstances: fnSettings.maxInstances,
+        artifacts: await build(),
+        environment: proxyEnvironment({
+          upstream: settings.upstream,
           timeoutSec: fnSettings.timeoutSec,
-          concurrency: fnSettings.concurrency,
-          maxInstances: fnSettings.maxInstances,
-          artifacts: await build(),
-          environment: proxyEnvironment({
-            upstream: settings.upstream,
-            timeoutSec: fnSettings.timeoutSec,
-            proxyToken: credentials.proxyToken,
-            ...(credentials.proxyApiKey ? { openaiApiKey: credentials.proxyApiKey } : {}),
-          }),
-        }
-      : undefined;
-  const fn = functionProviders[fnSettings.provider]("proxy", {
-    ...(proxy ? { proxy } : {}),
-    upstream: settings.upstream,
-    host,
-    image: settings.images.proxy,
-    opts: {},
-  });
+          proxyToken,
+          ...(credentials.proxyApiKey ? { openaiApiKey: credentials.proxyApiKey } : {}),
+        }),
+      }
+    : undefined;
+  const context: ProviderContext = { settings, host, ...(proxy ? { proxy } : {}) };
+  const fn = functionProviders[fnSettings.provider].create("proxy", context);
 
   const web = new WebUi(
     "web",
@@ -91,13 +84,8 @@ export async function deploySite(
     onHost,
   );
 
-  dnsProviders[settings.dns.provider](
-    "site",
-    { zone: settings.dns.zone, fqdn: settings.domain, ip: settings.host.ip, ttl: settings.dns.ttl },
-    settings,
-    {},
-  );
-  const certificate = tlsProviders[settings.tls.mode]("tls", settings, {});
+  dnsProviders[settings.dns.provider].create("site", context);
+  const certificate = tlsProviders[settings.tls.mode].create("tls", context);
 
   new NginxSite(
     "nginx",
@@ -122,7 +110,7 @@ export async function deploySite(
     { ...onHost, dependsOn: [web, ...(fn instanceof pulumi.Resource ? [fn] : [])] },
   );
 
-  const siteUrl = tls.encrypts
+  const siteUrl = tlsProviders[settings.tls.mode].encrypts
     ? origin("https", settings.domain, settings.host.httpsPort)
     : origin("http", settings.domain, settings.host.httpPort);
   const webHost = settings.web.bindAddress === "0.0.0.0" ? settings.host.ip : settings.web.bindAddress;

@@ -1,14 +1,13 @@
 // Options are checked before anything is rendered, all at once, so one run shows every problem.
 // Values end up inside config text: a stray `;`, `{` or `$` would change its meaning, so paths and
 // names are held to what Nginx reads as one plain token.
+import { FUNCTION_TIMEOUT_SEC, MAX_BODY_BYTES } from "../contract.js";
 import type { RateLimit, SiteOptions, TlsFiles } from "./options.js";
 
 export const SITE_DEFAULTS = {
   hstsMaxAgeSec: 31_536_000,
-  /** The function's timeout on SCF/FC, the design's default (`functionTimeoutSec`). */
-  functionTimeoutSec: 900,
-  /** The proxy's MAX_BODY_BYTES default. */
-  maxBodyBytes: 20 * 1024 * 1024,
+  functionTimeoutSec: FUNCTION_TIMEOUT_SEC,
+  maxBodyBytes: MAX_BODY_BYTES,
   rateLimit: { perSecond: 10, burst: 40 },
   /** The stock nginx image links this to the container's stdout. */
   accessLog: "/var/log/nginx/access.log",

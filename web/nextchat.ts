@@ -1,5 +1,5 @@
 // The NextChat web UI (ChatGPTNextWeb) as data: what to run, how it is configured and how to reach it.
-// infra/ deploys it from these values and scripts/smoke.mjs checks a deployed site with the same ones,
+// infra/ deploys it from these values and scripts/smoke.ts checks a deployed site with the same ones,
 // so a change of version or route happens here once.
 
 /** A published tag, never `latest`: a new NextChat release can change routes and env handling. */

@@ -1,7 +1,7 @@
 // The proxy's startup module: the only place the environment is read. Everything else receives a
 // typed, validated ProxyConfig, so a bad setting stops the process at start instead of per request.
 import { FUNCTION_MEMORY_MB, maxConnectionsFor, SEND_TIMEOUT_MS } from "./limits.js";
-import { PROXY_TOKEN_RULE, proxyTokenProblem } from "./proxyToken.js";
+import { FUNCTION_TIMEOUT_SEC, MAX_BODY_BYTES, PROXY_PORT, PROXY_TOKEN_RULE, proxyTokenProblem } from "../../contract.js";
 
 export type AuthMode =
   /** Callers bring their own key; their Authorization is forwarded as is. */
@@ -49,10 +49,10 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export const DEFAULTS = {
   HOST: "0.0.0.0",
-  PORT: 9000,
+  PORT: PROXY_PORT,
   UPSTREAM_URL: "https://api.openai.com",
-  UPSTREAM_TIMEOUT_MS: 900_000,
-  MAX_BODY_BYTES: 20 * 1024 * 1024,
+  UPSTREAM_TIMEOUT_MS: FUNCTION_TIMEOUT_SEC * 1000,
+  MAX_BODY_BYTES,
   MAX_CONNECTIONS: maxConnectionsFor(FUNCTION_MEMORY_MB),
 } as const;
 

@@ -1,5 +1,6 @@
 // What crosses the proxy in each direction. Pure functions over header objects.
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from "node:http";
+import { TRIGGER_METHODS } from "../../contract.js";
 
 // RFC 9110 §7.6.1: connection-specific fields, never forwarded; plus every field `Connection` names.
 const HOP_BY_HOP = new Set([
@@ -98,6 +99,10 @@ export function clientResponseHeaders(upstream: IncomingHttpHeaders): OutgoingHt
   return out;
 }
 
+// A CORS-safelisted method (GET, HEAD, POST) passes a preflight whatever the list says; the list has
+// always named GET and POST, and never HEAD.
+const PREFLIGHT_METHODS = TRIGGER_METHODS.filter((method) => method !== "HEAD").join(", ");
+
 const TOKEN_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$/;
 
 /** The local answer to a CORS preflight: any origin, the methods relayed, the headers asked for. */
@@ -105,7 +110,7 @@ export function preflightHeaders(incoming: IncomingHttpHeaders): OutgoingHttpHea
   const requested = incoming["access-control-request-headers"]?.trim();
   return {
     ...CORS_RESPONSE,
-    "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+    "access-control-allow-methods": PREFLIGHT_METHODS,
     "access-control-allow-headers": requested && TOKEN_LIST.test(requested) ? requested : "authorization, content-type",
     "access-control-max-age": "86400",
     vary: "access-control-request-headers",

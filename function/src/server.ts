@@ -4,6 +4,7 @@
 import http, { type ClientRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { pipeline, Transform } from "node:stream";
+import { RELAYED_METHODS, TRIGGER_METHODS } from "../../contract.js";
 import { authorizer } from "./auth.js";
 import type { ProxyConfig } from "./config.js";
 import { fromClientError, ProxyError, toProxyError, errorCode, type ProxyErrorCode } from "./errors.js";
@@ -22,7 +23,7 @@ import { keyRedacted } from "./redact.js";
 import { loggablePath, maskedPath, resolveTarget } from "./target.js";
 import { createUpstream, mayRetry } from "./upstream.js";
 
-const RELAYED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
+const RELAYED = new Set<string>(RELAYED_METHODS);
 const HEALTH_BODY = JSON.stringify({ status: "ok" });
 
 // Above the 60 s an Nginx upstream keep-alive holds an idle connection, so that the proxy never closes
@@ -129,9 +130,9 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
       res.end(req.method === "HEAD" ? undefined : HEALTH_BODY);
       return;
     }
-    if (!RELAYED_METHODS.has(x.entry.method)) {
-      res.setHeader("allow", [...RELAYED_METHODS, "OPTIONS"].join(", "));
-      return reply(x, new ProxyError("method_not_allowed", `${x.entry.method}; allowed: ${[...RELAYED_METHODS].join(", ")}, OPTIONS`));
+    if (!RELAYED.has(x.entry.method)) {
+      res.setHeader("allow", TRIGGER_METHODS.join(", "));
+      return reply(x, new ProxyError("method_not_allowed", `${x.entry.method}; allowed: ${TRIGGER_METHODS.join(", ")}`));
     }
     const auth = authorize(req.headers.authorization);
     if (!auth.ok) return reply(x, auth.error);

@@ -4,7 +4,7 @@
 // path parameters (`/v1/..;/admin`: servers that read `;` as a parameter see `..`), and an encoded `%`
 // (`%252e`: a server that decodes once more sees a dot).
 import { ProxyError } from "./errors.js";
-import { PROXY_TOKEN_MIN_LENGTH } from "./proxyToken.js";
+import { PROXY_TOKEN_MIN_LENGTH } from "../../contract.js";
 
 export type Target =
   | { readonly kind: "health" }

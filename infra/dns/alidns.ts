@@ -1,7 +1,6 @@
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
-import { relativeName } from "./rules.js";
-import type { DnsRecord, DnsRecordArgs } from "./types.js";
+import { recordArgs, relativeName, type DnsProvider, type DnsRecord, type DnsRecordArgs } from "./types.js";
 
 /** The site's A record in an Alibaba Cloud DNS zone (default line). */
 export class AliDnsRecord extends pulumi.ComponentResource implements DnsRecord {
@@ -16,8 +15,7 @@ export class AliDnsRecord extends pulumi.ComponentResource implements DnsRecord 
         rr: relativeName(args.fqdn, args.zone),
         type: "A",
         value: args.ip,
-        // The free edition's floor.
-        ttl: args.ttl ?? 600,
+        ttl: args.ttl,
         remark: "gptsite: the chat site's host",
       },
       { parent: this },
@@ -26,3 +24,18 @@ export class AliDnsRecord extends pulumi.ComponentResource implements DnsRecord 
     this.registerOutputs({ fqdn: this.fqdn });
   }
 }
+
+export const provider: DnsProvider = {
+  title: "Alibaba Cloud DNS",
+  credentials: ["ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY"],
+  managesRecord: true,
+  // The free edition's floor.
+  minTtl: 600,
+  proxiable: false,
+  acme: {
+    lego: "alidns",
+    credentials: { ALICLOUD_ACCESS_KEY: "ALICLOUD_ACCESS_KEY", ALICLOUD_SECRET_KEY: "ALICLOUD_SECRET_KEY" },
+  },
+  create: (name, { settings }) => new AliDnsRecord(name, recordArgs(settings)),
+  mocks: {},
+};

@@ -1,6 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import type { DnsRecord, DnsRecordArgs } from "./types.js";
+import { recordArgs, type DnsProvider, type DnsRecord, type DnsRecordArgs } from "./types.js";
 
 export interface CloudflareRecordArgs extends DnsRecordArgs {
   /**
@@ -27,7 +27,7 @@ export class CloudflareRecord extends pulumi.ComponentResource implements DnsRec
         type: "A",
         content: args.ip,
         // A proxied record's TTL is Cloudflare's to choose: 1 means automatic.
-        ttl: proxied ? 1 : (args.ttl ?? 600),
+        ttl: proxied ? 1 : args.ttl,
         proxied,
         comment: "gptsite: the chat site's host",
       },
@@ -37,3 +37,26 @@ export class CloudflareRecord extends pulumi.ComponentResource implements DnsRec
     this.registerOutputs({ fqdn: this.fqdn });
   }
 }
+
+const MOCK_ZONE_ID = "0123456789abcdef0123456789abcdef";
+
+export const provider: DnsProvider = {
+  title: "Cloudflare",
+  credentials: ["CLOUDFLARE_API_TOKEN"],
+  managesRecord: true,
+  minTtl: 60,
+  proxiable: true,
+  // lego names the token CF_DNS_API_TOKEN; the Pulumi provider reads CLOUDFLARE_API_TOKEN.
+  acme: { lego: "cloudflare", credentials: { CF_DNS_API_TOKEN: "CLOUDFLARE_API_TOKEN" } },
+  create: (name, { settings }) => new CloudflareRecord(name, { ...recordArgs(settings), proxied: settings.dns.proxied }),
+  mocks: {
+    zoneId: MOCK_ZONE_ID,
+    calls: {
+      "cloudflare:index/getZone:getZone": (args) => ({
+        id: MOCK_ZONE_ID,
+        zoneId: MOCK_ZONE_ID,
+        name: (args.inputs.filter as { name: string }).name,
+      }),
+    },
+  },
+};

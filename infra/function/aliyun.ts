@@ -3,8 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { NODE_FLAGS } from "../../function/build.js";
 import { crc64 } from "./crc64.js";
 import { cloudFunctionName } from "./naming.js";
-import { PROXY_HEALTH_PATH, PROXY_METHODS, PROXY_PORT } from "./proxy.js";
-import type { FunctionProxy, FunctionProxyArgs } from "./types.js";
+import { PROXY_HEALTH_PATH, PROXY_PORT, TRIGGER_METHODS } from "../../contract.js";
+import { proxyOf, type FunctionProvider, type FunctionProxy, type FunctionProxyArgs } from "./types.js";
 
 /** Node.js that FC 3.0's custom.debian10 runtime ships; the bundle targets Node 18, so 20 runs it. */
 export const FC_NODE_PATH = "/var/fc/lang/nodejs20/bin/node";
@@ -72,7 +72,7 @@ export class AliyunFunction extends pulumi.ComponentResource implements Function
         triggerName: "http",
         triggerType: "http",
         qualifier: "LATEST",
-        triggerConfig: JSON.stringify({ authType: "anonymous", methods: PROXY_METHODS, disableURLInternet: false }),
+        triggerConfig: JSON.stringify({ authType: "anonymous", methods: TRIGGER_METHODS, disableURLInternet: false }),
       },
       { parent: this, provider },
     );
@@ -89,3 +89,51 @@ export class AliyunFunction extends pulumi.ComponentResource implements Function
     this.registerOutputs({ url: this.url, functionName: this.functionName });
   }
 }
+
+const stepped = (min: number, max: number, step: number) => (mb: number) => mb >= min && mb <= max && (mb - min) % step === 0;
+
+const MOCK_URL = "https://proxy-abcdef.ap-southeast-1.fcapp.run";
+
+export const provider: FunctionProvider = {
+  title: "Alibaba Cloud Function Compute 3.0",
+  credentials: ["ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY"],
+  runsProxy: true,
+  regions: [
+    "ap-southeast-1",
+    "ap-southeast-3",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-south-1",
+    "eu-central-1",
+    "eu-west-1",
+    "us-east-1",
+    "us-west-1",
+  ],
+  refusedRegions: [
+    "cn-beijing",
+    "cn-chengdu",
+    "cn-guangzhou",
+    "cn-hangzhou",
+    "cn-heyuan",
+    "cn-huhehaote",
+    "cn-qingdao",
+    "cn-shanghai",
+    "cn-shenzhen",
+    "cn-wulanchabu",
+    "cn-zhangjiakou",
+    "cn-hongkong",
+  ],
+  defaultRegion: "ap-southeast-1",
+  memory: { allowed: stepped(128, 32768, 64), text: "128 to 32768 in steps of 64 (FC 3.0 has no 64 MB size)" },
+  maxConcurrency: 200,
+  create: (name, context) => new AliyunFunction(name, proxyOf(context)),
+  mocks: {
+    functionUrl: MOCK_URL,
+    resources: {
+      // FC hands the URL back with a trailing slash; the component drops it.
+      "alicloud:fc/v3Trigger:V3Trigger": () => ({ httpTrigger: { urlInternet: `${MOCK_URL}/`, urlIntranet: "https://internal" } }),
+    },
+  },
+};

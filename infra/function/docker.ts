@@ -2,8 +2,8 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { NODE_FLAGS } from "../../function/build.js";
 import { LONG_RUNNING, envList, httpHealthcheck } from "../host/containers.js";
-import { PROXY_HEALTH_PATH, PROXY_PORT } from "./proxy.js";
-import type { FunctionProxy, FunctionProxyArgs } from "./types.js";
+import { PROXY_HEALTH_PATH, PROXY_PORT } from "../../contract.js";
+import { proxyOf, type FunctionProvider, type FunctionProxy, type FunctionProxyArgs } from "./types.js";
 
 /** The container's name, which is also its host name on the private network. */
 export const PROXY_CONTAINER = "gptsite-proxy";
@@ -51,3 +51,21 @@ export class DockerFunction extends pulumi.ComponentResource implements Function
     this.registerOutputs({ url: this.url, containerId: this.container.id });
   }
 }
+
+export const provider: FunctionProvider = {
+  title: "a container on the Docker host",
+  credentials: [],
+  runsProxy: true,
+  regions: [],
+  refusedRegions: [],
+  defaultRegion: "",
+  memory: { allowed: (mb) => mb >= 64 && mb <= 65536, text: "64 to 65536 (the container's memory limit)" },
+  maxConcurrency: Number.MAX_SAFE_INTEGER,
+  create: (name, { proxy, settings, host }) =>
+    new DockerFunction(
+      name,
+      { ...proxyOf({ proxy }), image: settings.images.proxy, network: host.networkName },
+      { providers: [host.provider] },
+    ),
+  mocks: { functionUrl: `http://${PROXY_CONTAINER}:${PROXY_PORT}` },
+};

@@ -1,17 +1,6 @@
-// Facts about the proxy (../../function) that every function provider shares.
+// The proxy's environment (../../function), which every function provider passes on as it is.
 import type * as pulumi from "@pulumi/pulumi";
-
-/** The proxy's default PORT, and the port SCF web functions and FC custom runtimes call. */
-export const PROXY_PORT = 9000;
-
-/** Answered by the proxy without touching the upstream. */
-export const PROXY_HEALTH_PATH = "/healthz";
-
-/** Methods an HTTP trigger must let through: the OpenAI API's, plus OPTIONS for browser preflights. */
-export const PROXY_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
-
-/** The proxy's request body limit, matched by Nginx's client_max_body_size. */
-export const MAX_BODY_BYTES = 20 * 1024 * 1024;
+import { MAX_BODY_BYTES } from "../../contract.js";
 
 export interface ProxyEnvironmentArgs {
   /** The OpenAI-compatible base the proxy relays to, without `/v1`. */

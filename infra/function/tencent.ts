@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ScfWebFunction, scfArgProblems, stageZip } from "../tencent/index.js";
+import { ScfWebFunction, scfArgProblems, scfMaxConcurrency, scfMemorySizes, stageZip } from "../tencent/index.js";
 import { cloudFunctionName } from "./naming.js";
-import type { FunctionProxy, FunctionProxyArgs } from "./types.js";
+import { proxyOf, type FunctionProvider, type FunctionProxy, type FunctionProxyArgs } from "./types.js";
 
 /**
  * The function proxy as a Tencent Cloud SCF web function with a public function URL (design §4 "Tencent"),
@@ -49,3 +49,50 @@ export class TencentFunction extends pulumi.ComponentResource implements Functio
     this.registerOutputs({ url: this.url, functionName: this.functionName });
   }
 }
+
+const MOCK_URL = "https://1250000000-abcdefgh-ap-singapore.tencentscf.com";
+const MOCK_OWNER_HEX = "0123456789abcdef";
+
+export const provider: FunctionProvider = {
+  title: "Tencent Cloud SCF (web function)",
+  credentials: ["TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"],
+  runsProxy: true,
+  regions: [
+    "ap-singapore",
+    "ap-tokyo",
+    "ap-seoul",
+    "ap-bangkok",
+    "ap-jakarta",
+    "ap-mumbai",
+    "na-siliconvalley",
+    "na-ashburn",
+    "na-toronto",
+    "eu-frankfurt",
+    "sa-saopaulo",
+  ],
+  refusedRegions: [
+    "ap-beijing",
+    "ap-chengdu",
+    "ap-chongqing",
+    "ap-guangzhou",
+    "ap-nanjing",
+    "ap-shanghai",
+    "ap-shanghai-fsi",
+    "ap-shenzhen-fsi",
+    "ap-beijing-fsi",
+    "ap-hongkong",
+  ],
+  defaultRegion: "ap-singapore",
+  memory: { allowed: (mb) => scfMemorySizes.includes(mb), text: "64, or 128 to 3072 in steps of 128" },
+  maxConcurrency: scfMaxConcurrency,
+  create: (name, context) => new TencentFunction(name, proxyOf(context)),
+  mocks: {
+    functionUrl: MOCK_URL,
+    /** The owner tag's value: every RandomId's hex. */
+    ownerHex: MOCK_OWNER_HEX,
+    resources: {
+      "pulumi-nodejs:dynamic/tencent:ScfWebFunction": () => ({ url: MOCK_URL, functionId: "fn-id", triggerName: "gptsite-url" }),
+      "random:index/randomId:RandomId": () => ({ hex: MOCK_OWNER_HEX }),
+    },
+  },
+};

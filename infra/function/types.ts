@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { FunctionArtifacts } from "../../function/build.js";
+import type { CloudProvider, Factory, ProviderMocks } from "../providers.js";
 
 /** What every function provider is given: the built proxy, its sizing and its environment. */
 export interface FunctionProxyArgs {
@@ -28,4 +29,31 @@ export interface FunctionProxyArgs {
 export interface FunctionProxy {
   /** Public base URL with scheme and without `/v1`, e.g. `https://x.ap-singapore.tencentscf.com`. */
   readonly url: pulumi.Output<string>;
+}
+
+/** A place the proxy can run: what it accepts (infra/config validates against it) and how it is made. */
+export interface FunctionProvider extends CloudProvider {
+  /** True when a proxy runs (so it needs the built bundle and a proxy token). */
+  readonly runsProxy: boolean;
+  /** Regions with an OpenAI-reachable egress, and the default; empty where region is unused. */
+  readonly regions: readonly string[];
+  /**
+   * Regions OpenAI refuses ("unsupported_country_region_territory"): mainland China, Hong Kong and
+   * Macau. Allowed only with a non-OpenAI upstream.
+   */
+  readonly refusedRegions: readonly string[];
+  readonly defaultRegion: string;
+  readonly memory: { readonly allowed: (mb: number) => boolean; readonly text: string };
+  readonly maxConcurrency: number;
+  readonly create: Factory<FunctionProxy>;
+  readonly mocks: ProviderMocks & {
+    /** The functionUrl output of a stack with the default upstream under these mocks. */
+    readonly functionUrl: string;
+  };
+}
+
+/** The proxy a provider that runs one was handed; reaching the throw is a bug in site.ts. */
+export function proxyOf(context: { proxy?: FunctionProxyArgs }): FunctionProxyArgs {
+  if (!context.proxy) throw new Error("gptsite: a proxy-running function provider was given no proxy to deploy");
+  return context.proxy;
 }

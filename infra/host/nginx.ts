@@ -1,7 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { renderSite, type SiteOptions } from "../../nginx/index.js";
-import { NGINX_CERTIFICATE_KEY_PATH, NGINX_CERTIFICATE_PATH } from "../tls/modes.js";
 import type { TlsMaterial } from "../tls/types.js";
 import { LONG_RUNNING } from "./containers.js";
 
@@ -10,6 +9,10 @@ export const NGINX_CONTAINER = "gptsite-nginx";
 
 /** Where the stock image reads the site; the upload replaces its welcome page. */
 export const NGINX_SITE_PATH = "/etc/nginx/conf.d/default.conf";
+
+/** Where the certificate and key sit inside the container. */
+const NGINX_CERTIFICATE_PATH = "/etc/nginx/certs/fullchain.pem";
+const NGINX_CERTIFICATE_KEY_PATH = "/etc/nginx/certs/privkey.pem";
 
 /** Debian's CA bundle inside the image. */
 export const NGINX_TRUSTED_CA = "/etc/ssl/certs/ca-certificates.crt";

@@ -26,13 +26,13 @@ import {
 /** DNSPod's default line ("默认"): the answer for resolvers no other line matches. */
 export const dnspodDefaultLine = "默认";
 /** The lowest TTL DNSPod's free plan accepts. */
-export const dnspodDefaultTtl = 600;
+export const dnspodMinTtl = 600;
 
 /** What the program passes. */
 export interface DnspodARecordArgs {
   /** The zone (domain) in DNSPod, e.g. `example.com`. */
   zone: pulumi.Input<string>;
-  /** Host part within the zone: `chat`, or `@` for the zone apex (see relativeName in infra/dns/rules.ts). */
+  /** Host part within the zone: `chat`, or `@` for the zone apex (see relativeName in infra/dns/types.ts). */
   subDomain: pulumi.Input<string>;
   /** IPv4 address. */
   value: pulumi.Input<string>;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as acme from "@pulumiverse/acme";
-import type { AcmeDnsChallenge } from "../dns/rules.js";
-import type { TlsMaterial } from "./types.js";
+import { dnsProviders, type AcmeDnsChallenge } from "../dns/index.js";
+import { required, type TlsMaterial, type TlsProvider } from "./types.js";
 
 export interface AcmeCertificateArgs {
   /** The site's name; the certificate's only name. */
@@ -51,3 +51,35 @@ export class AcmeCertificate extends pulumi.ComponentResource implements TlsMate
     this.registerOutputs({ certificatePem: this.certificatePem });
   }
 }
+
+const MOCK_PEM = {
+  certificatePem: "-----BEGIN CERTIFICATE-----\nLEAF\n-----END CERTIFICATE-----\n",
+  issuerPem: "-----BEGIN CERTIFICATE-----\nISSUER\n-----END CERTIFICATE-----\n",
+  privateKeyPem: "-----BEGIN EC PRIVATE KEY-----\nCERTKEY\n-----END EC PRIVATE KEY-----\n",
+  accountKeyPem: "-----BEGIN EC PRIVATE KEY-----\nACCOUNTKEY\n-----END EC PRIVATE KEY-----\n",
+};
+
+export const provider: TlsProvider = {
+  encrypts: true,
+  needsDnsChallenge: true,
+  readsFiles: false,
+  create: (name, { settings }) =>
+    new AcmeCertificate(name, {
+      domain: settings.domain,
+      server: settings.tls.acmeServer,
+      email: settings.tls.email,
+      challenge: required(dnsProviders[settings.dns.provider].acme, "the DNS provider's ACME challenge"),
+      credentials: settings.tls.acmeCredentials,
+    }),
+  mocks: {
+    ...MOCK_PEM,
+    resources: {
+      "acme:index/registration:Registration": () => ({ accountKeyPem: MOCK_PEM.accountKeyPem }),
+      "acme:index/certificate:Certificate": () => ({
+        certificatePem: MOCK_PEM.certificatePem,
+        issuerPem: MOCK_PEM.issuerPem,
+        privateKeyPem: MOCK_PEM.privateKeyPem,
+      }),
+    },
+  },
+};

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { $ } from "zx";
 import { NEXTCHAT_HEALTH_PATH, nextChatEnvironment } from "../../web/nextchat.js";
-import { pollUntil } from "../../nginx/run.js";
+import { pollUntil } from "../../chain/poll.js";
 
 export interface WebUiProcess {
   readonly url: string;

@@ -1,7 +1,8 @@
 // `npm run local` command line.
 import { randomBytes } from "node:crypto";
+import { PROXY_PORT, PROXY_TOKEN_RULE, proxyTokenProblem } from "../../contract.js";
 import { NEXTCHAT_HOST_PORT, NEXTCHAT_IMAGE } from "../../web/nextchat.js";
-import { isExecutable } from "../../nginx/run.js";
+import { isExecutable } from "../../chain/nginx.js";
 import { numberFlag, parseFlags, stringFlag, urlFlag, UsageError, type Flags } from "./cli.js";
 
 export const OPENAI_URL = "https://api.openai.com";
@@ -68,7 +69,7 @@ Web UI at / (--web):
 
 Options:
   --proxy-token TOKEN     the token clients send (default: a new random one per run)
-  --proxy-port PORT       the proxy's port on 127.0.0.1 (default 9000)
+  --proxy-port PORT       the proxy's port on 127.0.0.1 (default ${PROXY_PORT})
   --http-port PORT        Nginx's port on 127.0.0.1 (default 8080)
   --nginx PATH            the nginx binary (default: nginx on PATH, /usr/sbin, /usr/local/sbin)
   --check                 run the smoke hops against the chain, then stop; exit with their status
@@ -104,7 +105,7 @@ export function parseLocalArgs(argv: readonly string[], env: Readonly<Record<str
   const flags = parseFlags(argv, LOCAL_FLAGS, "local");
   if (flags.help) return { help: true };
   const port = (name: string, fallback: number) => numberFlag(flags, name, fallback, { min: 1, max: 65_535, integer: true });
-  const ports = { "--proxy-port": port("proxy-port", 9000), "--http-port": port("http-port", 8080), "--web-port": port("web-port", NEXTCHAT_HOST_PORT) };
+  const ports = { "--proxy-port": port("proxy-port", PROXY_PORT), "--http-port": port("http-port", 8080), "--web-port": port("web-port", NEXTCHAT_HOST_PORT) };
   const web = webChoice(stringFlag(flags, "web"), flags);
   const clash = Object.entries(ports).filter(([name]) => name !== "--web-port" || web.kind === "auto" || web.kind === "nextchat");
   for (const [i, [a, pa]] of clash.entries()) {
@@ -117,9 +118,8 @@ export function parseLocalArgs(argv: readonly string[], env: Readonly<Record<str
     throw new UsageError(`--nginx: ${JSON.stringify(nginx)} is not an executable file; give the path of an nginx binary, or leave --nginx out to use the one on PATH`);
   }
   const token = stringFlag(flags, "proxy-token");
-  if (token !== undefined && (token.length < 16 || token.includes(":"))) {
-    throw new UsageError("--proxy-token: expected 16 or more characters without ':' (the proxy splits <key>:<token> at the last ':')");
-  }
+  const tokenProblem = token === undefined ? undefined : proxyTokenProblem(token);
+  if (tokenProblem !== undefined) throw new UsageError(`--proxy-token: expected ${PROXY_TOKEN_RULE}; got ${tokenProblem} (not shown)`);
   const image = stringFlag(flags, "web-image");
   if (image === "") throw new UsageError("--web-image: expected an image name such as yidadaa/chatgpt-next-web:v2.16.1; got an empty string");
   if (flags.json === true && flags.check !== true) throw new UsageError("--json: only with --check (without it the chain stays up and prints no report)");

@@ -1,20 +1,21 @@
-// The chain on this machine: upstream (offline or real) ← the built proxy ← the system Nginx with the
-// rendered site, and at / a web UI: NextChat in Docker, the built-in chat page, or one given by URL.
-// Each piece goes into a Teardown as soon as it runs (and, with its pid, to the Guard as soon as it
-// is spawned), so a failure, a signal or a kill half-way stops exactly what was started.
+// The chain on this machine (chain/chain.ts wires it): upstream (offline or real) ← the built proxy ←
+// the system Nginx with the rendered site, and at / a web UI: NextChat in Docker, the built-in chat
+// page, or one given by URL. Each piece goes into a Teardown as soon as it runs (and, with its pid, to
+// the Guard as soon as it is spawned), so a failure, a signal or a kill half-way stops exactly what was started.
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { runningUpstream, startChain, testUpstream, type ChainUrls, type Started } from "../../chain/chain.js";
+import { NGINX_MISSING, runNginx, type NginxProcess } from "../../chain/nginx.js";
+import { spawnProxy, type SpawnedProxy } from "../../chain/proxy.js";
 import { renderSite } from "../../nginx/index.js";
-import { NGINX_INSTALL, runNginx, type NginxProcess } from "../../nginx/run.js";
 import { dockerUnavailable, runNextChat, type WebUiProcess } from "./docker-web.js";
 import type { Guard } from "./guard.js";
 import { generateSecret, type LocalOptions } from "./local-args.js";
-import { startOfflineUpstream } from "./offline.js";
+import { offlineUpstream } from "./offline.js";
 import { bindProblem, portProblem } from "./ports.js";
-import { runProxy, type ProxyProcess } from "./proxy.js";
 import { mergeTarget, type SmokeTarget } from "./target.js";
-import type { Teardown } from "./teardown.js";
+import type { Teardown } from "../../chain/teardown.js";
 
 /** The built-in chat page (web/chat.html), copied into Nginx's temp prefix under this name. */
 const CHAT_PAGE = "chat.html";
@@ -39,7 +40,7 @@ export interface LocalChain {
   target: SmokeTarget;
   /** The key the proxy holds (made up for the offline upstream): masked in whatever is printed. */
   upstreamKey?: string;
-  proxy: ProxyProcess;
+  proxy: SpawnedProxy;
   /** Nginx's address, when it runs. */
   siteUrl?: string;
   web: WebUi;
@@ -62,66 +63,40 @@ export interface LocalPieces {
   nginx: string | undefined;
 }
 
-/** Starts the pieces, each registered in `stops` and `guard` as soon as it runs. */
+/** Starts the pieces (chain/chain.ts wires them), each registered in `stops` and `guard` as soon as it runs. */
 export async function startLocalChain(root: string, options: LocalOptions, hooks: LocalHooks, pieces: LocalPieces): Promise<LocalChain> {
-  const { stops, guard } = pieces;
-  const ports = { "--http-port": options.httpPort, "--proxy-port": options.proxyPort, "--web-port": options.webPort };
-  let upstreamUrl: string;
-  let upstreamKey: string | undefined;
-  if (options.upstream.kind === "offline") {
-    // The proxy holds a made-up key and the offline upstream checks it, as OpenAI would a real one.
-    upstreamKey = `sk-offline-${randomBytes(12).toString("hex")}`;
-    const upstream = await startOfflineUpstream(upstreamKey);
-    stops.push(() => upstream.close(), "the offline upstream");
-    upstreamUrl = upstream.url;
-    hooks.say(`upstream  ${upstreamUrl}  OFFLINE: canned answers, no OpenAI (OPENAI_API_KEY=sk-… for the real one)`);
-  } else {
-    upstreamUrl = options.upstream.url;
-    upstreamKey = options.upstream.key;
-    hooks.say(`upstream  ${upstreamUrl}  ${upstreamKey ? `key from ${options.upstream.keyFrom}, held by the proxy` : "no key: clients send <their key>:<proxy token>"}`);
+  const { guard } = pieces;
+  const choice = options.upstream;
+  // The proxy holds a made-up key and the offline upstream checks it, as OpenAI would a real one.
+  const upstreamKey = choice.kind === "offline" ? `sk-offline-${randomBytes(12).toString("hex")}` : choice.key;
+  if (choice.kind === "url") {
+    hooks.say(`upstream  ${choice.url}  ${upstreamKey ? `key from ${choice.keyFrom}, held by the proxy` : "no key: clients send <their key>:<proxy token>"}`);
   }
 
-  const proxy = await runProxy({
-    dist: path.join(root, "function", "dist"),
-    host: "127.0.0.1",
-    port: options.proxyPort,
-    env: { UPSTREAM_URL: upstreamUrl, PROXY_TOKEN: options.proxyToken, ...(upstreamKey ? { OPENAI_API_KEY: upstreamKey } : {}) },
-    onLog: hooks.proxyLog,
-    onSpawn: (pid) => guard.add({ id: "proxy", what: NAMES.proxy(pid), group: pid }),
-  }).catch(failedToStart(pieces, "proxy", ports));
-  own(pieces, "proxy", NAMES.proxy(proxy.pid), () => proxy.stop());
-  hooks.say(`proxy     ${proxy.url}  pid ${proxy.pid}`);
-
-  const { web, process: webProcess } = await startWebUi(options, proxy, pieces, hooks);
-
-  let nginx: NginxProcess | undefined;
-  let nginxMissing: string | undefined;
-  if (pieces.nginx) {
-    const chatPage = web.kind === "builtin" ? await readFile(path.join(root, "web", CHAT_PAGE), "utf8") : undefined;
-    const started = await runNginx({
-      binary: pieces.nginx,
-      tempPrefix: "gptsite-local-",
-      ports: [options.httpPort],
-      files: chatPage ? { [CHAT_PAGE]: chatPage } : {},
-      site: (prefix) =>
-        renderSite({
-          serverName: "localhost",
-          listen: { http: options.httpPort, address: "127.0.0.1" },
-          apiUpstream: proxy.url,
-          ...("url" in web ? { webUpstream: web.url } : {}),
-          ...(chatPage ? { chatPage: path.join(prefix, CHAT_PAGE) } : {}),
-          accessLog: path.join(prefix, "access.log"),
-        }),
-      onSpawn: (pid, prefix) => guard.add({ id: "nginx", what: NAMES.nginx(pid, prefix), group: pid, remove: prefix }),
-    }).catch(failedToStart(pieces, "nginx", ports));
-    nginx = started;
-    const { pid, prefix } = started;
-    own(pieces, "nginx", NAMES.nginx(pid, prefix), () => started.stop());
-    hooks.say(`nginx     http://127.0.0.1:${options.httpPort}  pid ${pid}, ${pieces.nginx}, config ${path.join(prefix, "nginx.conf")}`);
-  } else {
-    nginxMissing = `nginx not found on PATH or in /usr/sbin; install it: ${NGINX_INSTALL}`;
-    hooks.say(`nginx     MISSING: ${nginxMissing}`);
-  }
+  const chain = await startChain({
+    stops: pieces.stops,
+    upstream: choice.kind === "offline" ? testUpstream(offlineUpstream(upstreamKey!), "the offline upstream") : runningUpstream(choice.url),
+    proxy: async (upstreamUrl) => {
+      if (choice.kind === "offline") hooks.say(`upstream  ${upstreamUrl}  OFFLINE: canned answers, no OpenAI (OPENAI_API_KEY=sk-… for the real one)`);
+      const proxy = await spawnProxy({
+        dir: path.join(root, "function", "dist"),
+        env: { UPSTREAM_URL: upstreamUrl, PROXY_TOKEN: options.proxyToken, ...(upstreamKey ? { OPENAI_API_KEY: upstreamKey } : {}) },
+        port: options.proxyPort,
+        ownGroup: true,
+        ...(hooks.proxyLog ? { onLog: hooks.proxyLog } : {}),
+        onSpawn: (pid) => guard.add({ id: "proxy", what: NAMES.proxy(pid), group: pid }),
+      }).catch(failedToStart(pieces, "proxy", portsOf(options)));
+      hooks.say(`proxy     ${proxy.url}  pid ${proxy.pid}`);
+      return { value: proxy, url: proxy.url, ...owned(pieces, "proxy", NAMES.proxy(proxy.pid), () => proxy.close()) };
+    },
+    web: (apiUrl) => startWebUi(options, apiUrl, pieces, hooks),
+    ...(pieces.nginx ? { nginx: (urls: ChainUrls, web: StartedWeb | undefined) => startNginx(root, options, urls, web!.web, pieces, hooks) } : {}),
+  });
+  const proxy = chain.proxy!;
+  const { web, process: webProcess } = chain.web!;
+  const nginx = chain.nginx;
+  const nginxMissing = pieces.nginx ? undefined : NGINX_MISSING;
+  if (nginxMissing) hooks.say(`nginx     MISSING: ${nginxMissing}`);
 
   const siteUrl = nginx ? `http://127.0.0.1:${options.httpPort}` : undefined;
   return {
@@ -139,30 +114,71 @@ export async function startLocalChain(root: string, options: LocalOptions, hooks
     web,
     ...(nginxMissing ? { nginxMissing } : {}),
     died: Promise.race([
-      proxy.exited.then((how) => `the proxy stopped on its own (${how})`),
+      proxy.exited.then((how) => `the proxy stopped on its own (${exitText(how)})`),
       ...(nginx ? [nginx.exited.then((how) => `nginx stopped on its own (${how})`)] : []),
       ...(webProcess ? [webProcess.exited] : []),
     ]),
   };
 }
 
+/** The system Nginx on the rendered site, `/v1/` to the proxy and `/` to the web UI (or the built-in page). */
+async function startNginx(
+  root: string,
+  options: LocalOptions,
+  urls: ChainUrls,
+  web: WebUi,
+  pieces: LocalPieces,
+  hooks: LocalHooks,
+): Promise<Started<NginxProcess>> {
+  const binary = pieces.nginx!;
+  const chatPage = web.kind === "builtin" ? await readFile(path.join(root, "web", CHAT_PAGE), "utf8") : undefined;
+  const nginx = await runNginx({
+    binary,
+    tempPrefix: "gptsite-local-",
+    ports: [options.httpPort],
+    files: chatPage ? { [CHAT_PAGE]: chatPage } : {},
+    site: (prefix) =>
+      renderSite({
+        serverName: "localhost",
+        listen: { http: options.httpPort, address: "127.0.0.1" },
+        apiUpstream: urls.api,
+        ...(urls.web ? { webUpstream: urls.web } : {}),
+        ...(chatPage ? { chatPage: path.join(prefix, CHAT_PAGE) } : {}),
+        accessLog: path.join(prefix, "access.log"),
+      }),
+    onSpawn: (pid, prefix) => pieces.guard.add({ id: "nginx", what: NAMES.nginx(pid, prefix), group: pid, remove: prefix }),
+  }).catch(failedToStart(pieces, "nginx", portsOf(options)));
+  hooks.say(`nginx     http://127.0.0.1:${options.httpPort}  pid ${nginx.pid}, ${binary}, config ${path.join(nginx.prefix, "nginx.conf")}`);
+  return { value: nginx, ...owned(pieces, "nginx", NAMES.nginx(nginx.pid, nginx.prefix), () => nginx.stop()) };
+}
+
+/** The ports the chain binds, by the option that sets each. */
+const portsOf = (options: LocalOptions) => ({ "--http-port": options.httpPort, "--proxy-port": options.proxyPort, "--web-port": options.webPort });
+
+/** What is at `/`, and NextChat's container when it runs. */
+interface StartedWeb {
+  web: WebUi;
+  process?: WebUiProcess;
+}
+
 /** Picks what is at `/` and starts NextChat when that is the pick. */
-async function startWebUi(options: LocalOptions, proxy: ProxyProcess, pieces: LocalPieces, hooks: LocalHooks): Promise<{ web: WebUi; process?: WebUiProcess }> {
+async function startWebUi(options: LocalOptions, apiUrl: string, pieces: LocalPieces, hooks: LocalHooks): Promise<Started<StartedWeb>> {
+  const page = (web: WebUi): Started<StartedWeb> => ({ value: { web }, ...("url" in web ? { url: web.url } : {}), stop: async () => {} });
   const choice = options.web;
   if (choice.kind === "url") {
     hooks.say(`web UI    ${choice.url}  behind Nginx's /`);
-    return { web: { kind: "url", url: choice.url } };
+    return page({ kind: "url", url: choice.url });
   }
-  if (!pieces.nginx) return { web: { kind: "none" } };
+  if (!pieces.nginx) return page({ kind: "none" });
   if (choice.kind === "builtin") {
     hooks.say("web UI    the built-in chat page (web/chat.html) at /");
-    return { web: { kind: "builtin" } };
+    return page({ kind: "builtin" });
   }
   const why = await dockerUnavailable(options.webImage);
   if (why) {
     if (choice.kind === "nextchat") throw new Error(`--web nextchat: ${why}`);
     hooks.say(`web UI    the built-in chat page (web/chat.html) at /; NextChat would run in Docker, but ${why}`);
-    return { web: { kind: "builtin" } };
+    return page({ kind: "builtin" });
   }
   const taken = await portProblem({ "--web-port": options.webPort });
   if (taken) throw new Error(taken);
@@ -172,22 +188,25 @@ async function startWebUi(options: LocalOptions, proxy: ProxyProcess, pieces: Lo
     image: options.webImage,
     port: options.webPort,
     name,
-    proxyUrl: proxy.url,
+    proxyUrl: apiUrl,
     proxyToken: options.proxyToken,
     accessCode,
     onCreate: () => pieces.guard.add({ id: "web", what: NAMES.web(name), run: ["docker", "rm", "--force", name] }),
   }).catch(failedToStart(pieces, "web", {}));
-  own(pieces, "web", NAMES.web(name), () => nextChat.stop());
   hooks.say(`web UI    ${nextChat.url}  NextChat (${options.webImage}, container ${name}) behind Nginx's /`);
-  return { web: { kind: "nextchat", url: nextChat.url, accessCode, codeGenerated: options.accessCode === undefined }, process: nextChat };
+  const web: WebUi = { kind: "nextchat", url: nextChat.url, accessCode, codeGenerated: options.accessCode === undefined };
+  return { value: { web, process: nextChat }, url: nextChat.url, ...owned(pieces, "web", NAMES.web(name), () => nextChat.stop()) };
 }
 
-/** A running piece: `stops` stops it (and names it in the stop line), then the guard forgets it. */
-function own(pieces: LocalPieces, id: string, what: string, stop: () => Promise<void>): void {
-  pieces.stops.push(async () => {
-    await stop();
-    pieces.guard.drop(id);
-  }, what);
+/** How a running piece stops: it is named in the stop line, then the guard forgets it. */
+function owned(pieces: LocalPieces, id: string, what: string, stop: () => Promise<void>): Pick<Started<unknown>, "what" | "stop"> {
+  return {
+    what,
+    stop: async () => {
+      await stop();
+      pieces.guard.drop(id);
+    },
+  };
 }
 
 /** A piece that failed to start has stopped itself: the guard forgets it, and a port taken meanwhile gets its one sentence. */
@@ -196,4 +215,9 @@ function failedToStart(pieces: LocalPieces, id: string, ports: Readonly<Record<s
     pieces.guard.drop(id);
     throw new Error(bindProblem(err.message, ports) ?? err.message);
   };
+}
+
+/** `exit code 2` or `signal SIGKILL`: how a process ended, as the stop lines say it. */
+function exitText({ code, signal }: { code: number | null; signal: NodeJS.Signals | null }): string {
+  return signal ? `signal ${signal}` : `exit code ${code}`;
 }

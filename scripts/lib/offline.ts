@@ -1,8 +1,7 @@
-// The offline upstream of `npm run local`: the suite's OpenAI-speaking test upstream
-// (test/fixtures/upstream.ts), with a canned answer paced like a model's, so streaming is visible in
-// a client. It lives in test/ because it is the one double the whole suite checks against OpenAI's
-// wire format; a second copy for the script would drift from it.
-import { startUpstream, type TestUpstream } from "../../test/fixtures/upstream.js";
+// The offline upstream of `npm run local`: the OpenAI-speaking test upstream (chain/upstream.ts, the
+// one the suites hold to OpenAI's wire format), with a canned answer paced like a model's, so
+// streaming is visible in a client.
+import type { UpstreamOptions } from "../../chain/upstream.js";
 
 /** A canned answer, one SSE event per piece. */
 export const OFFLINE_ANSWER = [
@@ -13,7 +12,7 @@ export const OFFLINE_ANSWER = [
 /** Between events: slow enough to watch the stream arrive, fast enough for --check (~1.2 s a chat). */
 export const OFFLINE_PACE_MS = 60;
 
-/** Listens on 127.0.0.1 (free port); requests must carry `Bearer <apiKey>`, as OpenAI's do. */
-export function startOfflineUpstream(apiKey: string): Promise<TestUpstream> {
-  return startUpstream({ apiKey, scenario: { chunks: OFFLINE_ANSWER, chunkIntervalMs: OFFLINE_PACE_MS } });
+/** On 127.0.0.1 (free port); requests must carry `Bearer <apiKey>`, as OpenAI's do. */
+export function offlineUpstream(apiKey: string): UpstreamOptions {
+  return { apiKey, scenario: { chunks: OFFLINE_ANSWER, chunkIntervalMs: OFFLINE_PACE_MS } };
 }

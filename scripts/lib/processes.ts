@@ -1,5 +1,6 @@
 // Facts about processes the local chain, its watchdog and the tests share.
 import { readdirSync, readFileSync } from "node:fs";
+import { pollUntil } from "../../chain/poll.js";
 
 /**
  * Running, and not a zombie: a piece orphaned by a killed script is reaped by whatever adopts it,
@@ -47,7 +48,6 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
 /** SIGTERM to the group, SIGKILL if its leader still runs after `graceMs`; resolves once the leader is gone. */
 export async function stopGroup(pid: number, graceMs = 5_000): Promise<void> {
   signalGroup(pid, "SIGTERM");
-  const deadline = Date.now() + graceMs;
-  while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  if (alive(pid)) signalGroup(pid, "SIGKILL");
+  const gone = await pollUntil(() => !alive(pid), `process group ${pid} to end`, { timeoutMs: graceMs, intervalMs: 50 }).then(() => true, () => false);
+  if (!gone) signalGroup(pid, "SIGKILL");
 }

@@ -1,6 +1,6 @@
 // The smoke report: what `npm run smoke -- --json` prints, and what the table is made from. The
 // TypeScript types and the JSON Schema below describe the same shape (test/scripts checks real
-// reports against the schema); README section `smoke` documents it.
+// reports against the schema); scripts/README.md documents it.
 
 export const HOPS = ["function", "web", "nginx", "dns", "tls", "e2e"] as const;
 export type HopName = (typeof HOPS)[number];

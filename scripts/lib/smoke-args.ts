@@ -50,7 +50,7 @@ Options:
   --ca FILE               trust this CA (PEM) for the site's certificate instead of the system's
   --model NAME            model of the test chats (default ${DEFAULT_MODEL})
   --billing               also try OpenAI's old balance endpoints and say what they answer
-  --json                  print one JSON report (README "smoke" documents its shape)
+  --json                  print one JSON report (scripts/README.md documents its shape)
   -h, --help              this text
 
 Exit status: 0 no hop failed, 1 a hop failed, 2 bad usage.

@@ -7,12 +7,13 @@ import * as esbuild from "esbuild";
 import { buildArtifacts, NODE_FLAGS } from "../../function/build.js";
 import { NGINX_SITE_PATH } from "../../infra/host/nginx.js";
 import { httpHealthcheck } from "../../infra/host/containers.js";
-import { PROXY_HEALTH_PATH, PROXY_PORT, MAX_BODY_BYTES } from "../../infra/function/proxy.js";
+import { MAX_BODY_BYTES, PROXY_HEALTH_PATH, PROXY_PORT } from "../../contract.js";
 import { renderSite, type SiteOptions } from "../../nginx/index.js";
-import { pollUntil } from "../../nginx/run.js";
+import { pollUntil } from "../../chain/poll.js";
 import { NEXTCHAT_HEALTH_PATH, NEXTCHAT_PORT, nextChatEnvironment, type NextChatSettings } from "../../web/nextchat.js";
 import type { IncomingHttpHeaders } from "node:http";
-import type { Scenario } from "../fixtures/upstream.js";
+import type { Started } from "../../chain/chain.js";
+import type { Scenario } from "../../chain/upstream.js";
 import { engine, type Scratch } from "./docker.js";
 
 export const SECRETS = {
@@ -41,6 +42,11 @@ function bundled(): Promise<{ upstream: string; proxy: string }> {
     return { upstream: upstream.outputFiles[0]!.text, proxy: (await buildArtifacts()).bundle };
   })();
   return bundles;
+}
+
+/** A container as a piece of chain/chain.ts's chain; the scratch removes it, so stopping it is a no-op. */
+export function inScratch<T extends { url: string }>(container: T): Started<T> & { url: string } {
+  return { value: container, url: container.url, stop: async () => {} };
 }
 
 export interface SeenRequest {

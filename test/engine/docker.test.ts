@@ -2,7 +2,7 @@
 // network reach each other by name (Nginx → NextChat → proxy), and `-p 127.0.0.1:P:P` publishes on
 // loopback only (the web UI's 3690, Nginx's ports in local stacks).
 import { afterEach, describe, expect, it } from "vitest";
-import { freePort } from "../fixtures/nginx.js";
+import { freePort } from "../../chain/ports.js";
 import { docker, engine, engineSkip, Scratch } from "./docker.js";
 
 const SERVER = (port: number, text: string) =>

@@ -8,7 +8,7 @@ import path from "node:path";
 import { inject } from "vitest";
 import { $ } from "zx";
 import { docker as dockerCli } from "../../engine/docker.js";
-import { pollUntil } from "../../nginx/run.js";
+import { pollUntil } from "../../chain/poll.js";
 import type { ProvidedEngine } from "./setup.js";
 
 const provided = inject("engine");

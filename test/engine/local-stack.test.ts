@@ -5,8 +5,8 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../fixtures/nginx.js";
 import { PulumiStack, ROOT } from "./cli.js";
+import { freePort } from "../../chain/ports.js";
 import { docker } from "./docker.js";
 import { CONTAINERS, changed, dockerObjects, engineStackConfig, inspect, plan, setConfig, sharedUpstream, up, type SharedUpstream } from "./stack.js";
 
@@ -23,7 +23,7 @@ describe("the local stack under the real engine", () => {
   let httpPort: number;
 
   const smoke = async (): Promise<{ code: number; report: SmokeReport; stderr: string }> => {
-    const run = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/smoke.mjs", "--stack", stack.name, "--json"], {
+    const run = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/smoke.ts", "--stack", stack.name, "--json"], {
       cwd: ROOT,
       env: stack.env,
       timeout: 120_000,

@@ -1,7 +1,7 @@
 // The Node image the docker function runs: this machine's node on the Debian base, running the built
 // proxy with the program's command, flags, environment and health check.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROXY_PORT } from "../../infra/function/proxy.js";
+import { PROXY_PORT } from "../../contract.js";
 import { SECRETS, startProxy, startUpstream } from "./chain.js";
 import { docker, engine, engineSkip, Scratch } from "./docker.js";
 

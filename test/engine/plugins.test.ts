@@ -2,21 +2,13 @@
 // real Docker daemon: up, no-change preview, in-place update, replacement, refresh after an
 // out-of-band removal, secrets in the state, destroy; and the failures the real providers report.
 import { randomBytes } from "node:crypto";
-import net, { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { freePort } from "../../chain/ports.js";
 import { isNotFound, versionLess, type DockerClient } from "../../engine/plugins/docker/client.js";
 import { engine, engineSkipReason } from "../fixtures/engine.js";
 import { PulumiProject } from "./project.js";
 
 const API_KEY = `sk-plugins-${randomBytes(6).toString("hex")}`;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface InspectedContainer {
   Id: string;

@@ -6,7 +6,7 @@ import { inject } from "vitest";
 import { PROXY_CONTAINER } from "../../infra/function/docker.js";
 import { NGINX_CONTAINER } from "../../infra/host/nginx.js";
 import { WEB_CONTAINER } from "../../infra/host/web.js";
-import { pollUntil } from "../../nginx/run.js";
+import { pollUntil } from "../../chain/poll.js";
 import type { CliResult, PulumiStack } from "./cli.js";
 import { docker } from "./docker.js";
 

@@ -8,7 +8,7 @@ import https from "node:https";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../fixtures/nginx.js";
+import { freePort } from "../../chain/ports.js";
 import { startTencentApi, type TencentApiDouble } from "../fixtures/tencent-api.js";
 import { makeTlsMaterial, type TlsMaterial } from "../fixtures/tls.js";
 import { testCredentials } from "../tencent/helpers.js";

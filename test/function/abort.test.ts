@@ -2,8 +2,8 @@
 import http from "node:http";
 import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
-import { startProxy, waitForRequestLogs, type InProcessProxy } from "../fixtures/proxy.js";
-import { startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { startProxy, waitForRequestLogs, type InProcessProxy } from "../../chain/proxy.js";
+import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
 
 let upstream: TestUpstream;
 let proxy: InProcessProxy;

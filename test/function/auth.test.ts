@@ -1,7 +1,7 @@
 // The three auth modes: which callers get through, and which Authorization the upstream then sees.
 import { afterEach, describe, expect, it } from "vitest";
-import { startProxy, type InProcessProxy } from "../fixtures/proxy.js";
-import { startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { startProxy, type InProcessProxy } from "../../chain/proxy.js";
+import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
 import { proxyError, send } from "./http.js";
 
 const TOKEN = "pt-3Yx8kQm2Rz7vL1nB";

@@ -3,8 +3,8 @@
 import http from "node:http";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { startProxy, type InProcessProxy, waitForRequestLogs } from "../fixtures/proxy.js";
-import { startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { startProxy, type InProcessProxy, waitForRequestLogs } from "../../chain/proxy.js";
+import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
 import { parseRaw, proxyError } from "./http.js";
 
 let upstream: TestUpstream;

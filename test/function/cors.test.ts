@@ -1,8 +1,8 @@
 // Browser clients: a preflight is answered by the proxy (no token asked, nothing forwarded), echoing
 // the headers the page wants to send; every answer carries Access-Control-Allow-Origin.
 import { afterEach, describe, expect, it } from "vitest";
-import { startProxy, type InProcessProxy } from "../fixtures/proxy.js";
-import { startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { startProxy, type InProcessProxy } from "../../chain/proxy.js";
+import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
 import { send } from "./http.js";
 
 let upstream: TestUpstream;

@@ -2,8 +2,8 @@
 // oversized headers, bodies that break mid-way, expectations it should not get answered.
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { startProxy, type InProcessProxy } from "../fixtures/proxy.js";
-import { startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { startProxy, type InProcessProxy } from "../../chain/proxy.js";
+import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
 import { parseRaw, proxyError, send, sendRaw } from "./http.js";
 
 let upstream: TestUpstream;

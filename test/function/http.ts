@@ -4,7 +4,7 @@ import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:h
 import net from "node:net";
 import OpenAI from "openai";
 import { expect } from "vitest";
-import type { TestUpstream } from "../fixtures/upstream.js";
+import type { TestUpstream } from "../../chain/upstream.js";
 
 export interface Answer {
   status: number;

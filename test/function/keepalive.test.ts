@@ -2,8 +2,8 @@
 // keep-alive race is handled: a request that meets a connection the upstream just closed is replayed
 // only when that cannot do harm.
 import { afterEach, describe, expect, it } from "vitest";
-import { startProxy, type InProcessProxy, waitForRequestLogs } from "../fixtures/proxy.js";
-import { startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { startProxy, type InProcessProxy, waitForRequestLogs } from "../../chain/proxy.js";
+import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
 import { proxyError, send } from "./http.js";
 
 let upstream: TestUpstream;

@@ -4,8 +4,8 @@
 import type http from "node:http";
 import zlib from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
-import { startProxy, waitForRequestLogs, type InProcessProxy } from "../fixtures/proxy.js";
-import { startHandlerUpstream, startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { startProxy, waitForRequestLogs, type InProcessProxy } from "../../chain/proxy.js";
+import { startHandlerUpstream, startUpstream, type TestUpstream } from "../../chain/upstream.js";
 import { send } from "./http.js";
 
 const KEY = "sk-server-ECHOED-8d2f61a0c4b7e935";

@@ -6,9 +6,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../function/src/config.js";
 import { maxConnectionsFor } from "../../function/src/limits.js";
 import { parseAnswer, rawExchange } from "../reliability/raw.js";
-import { startProxy, waitForRequestLogs, type InProcessProxy } from "../fixtures/proxy.js";
-import { pollUntil } from "../fixtures/nginx.js";
-import { startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { startProxy, waitForRequestLogs, type InProcessProxy } from "../../chain/proxy.js";
+import { pollUntil } from "../../chain/poll.js";
+import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
 
 let upstream: TestUpstream;
 let proxy: InProcessProxy;

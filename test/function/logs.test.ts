@@ -2,8 +2,8 @@
 // and nothing an attacker wants: no key, no token, no query string, no body.
 import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
-import { startProxy, type InProcessProxy, waitForRequestLogs } from "../fixtures/proxy.js";
-import { startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { startProxy, type InProcessProxy, waitForRequestLogs } from "../../chain/proxy.js";
+import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
 import { send } from "./http.js";
 
 const KEY = "sk-proj-SECRETKEY-7f3a9c";

@@ -1,8 +1,8 @@
 // Only /v1/* reaches the upstream. Every other target (other versions, the root, dot segments in any
 // spelling, encoded separators, absolute-form, CONNECT) is answered by the proxy itself.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startProxy, type InProcessProxy } from "../fixtures/proxy.js";
-import { startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { startProxy, type InProcessProxy } from "../../chain/proxy.js";
+import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
 import { parseRaw, proxyError, send, sendRaw } from "./http.js";
 
 let upstream: TestUpstream;
@@ -58,7 +58,7 @@ describe("request targets", () => {
     ["GET http://evil.example/v1/models", 400, malformed(ORIGIN_FORM)],
     ["GET * ", 400, malformed(ORIGIN_FORM)],
     ["CONNECT evil.example:443", 400, malformed("CONNECT is not relayed")],
-    ["TRACE /v1/models", 405, proxyError("method_not_allowed", "Method not allowed: TRACE; allowed: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")],
+    ["TRACE /v1/models", 405, proxyError("method_not_allowed", "Method not allowed: TRACE; allowed: GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS")],
   ])("%s → %i, never upstream", async (line, status, body) => {
     const response = await sendRaw(proxy.port, `${line.trimEnd()} HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n`);
     const parsed = parseRaw(response);

@@ -4,8 +4,8 @@
 // upstream.
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { requestLogs, startProxy, waitForRequestLogs, type InProcessProxy } from "../fixtures/proxy.js";
-import { startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { requestLogs, startProxy, waitForRequestLogs, type InProcessProxy } from "../../chain/proxy.js";
+import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
 import { send, sendRaw } from "./http.js";
 
 const TOKEN = "pt-pipelined-3f9a1c7e";

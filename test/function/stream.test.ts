@@ -1,8 +1,8 @@
 // The official openai client, pointed at the proxy, streams a chat completion; each chunk reaches the
 // client before the upstream writes the next one, so the proxy holds nothing back.
 import { afterEach, describe, expect, it } from "vitest";
-import { startProxy, type InProcessProxy } from "../fixtures/proxy.js";
-import { DEFAULT_CHUNKS, startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { startProxy, type InProcessProxy } from "../../chain/proxy.js";
+import { DEFAULT_CHUNKS, startUpstream, type TestUpstream } from "../../chain/upstream.js";
 import { streamChunkByChunk } from "./http.js";
 
 let upstream: TestUpstream;

@@ -4,8 +4,8 @@ import net from "node:net";
 import { once } from "node:events";
 import http from "node:http";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { startProxy, waitForRequestLogs, type InProcessProxy } from "../fixtures/proxy.js";
-import { startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { startProxy, waitForRequestLogs, type InProcessProxy } from "../../chain/proxy.js";
+import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
 import { proxyError, send } from "./http.js";
 
 let upstream: TestUpstream | undefined;

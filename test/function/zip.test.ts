@@ -6,9 +6,9 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { buildArtifacts, NODE_FLAGS, SCF_NODE_PATH } from "../../function/build.js";
-import { spawnProxy, waitForRequestLogs } from "../fixtures/proxy.js";
-import { DEFAULT_CHUNKS, startUpstream } from "../fixtures/upstream.js";
-import { readZip, unpackBuiltProxy } from "./bundle.js";
+import { spawnProxy, waitForRequestLogs } from "../../chain/proxy.js";
+import { DEFAULT_CHUNKS, startUpstream } from "../../chain/upstream.js";
+import { readZip, unpackBuiltProxy } from "../../chain/bundle.js";
 import { closeAfterEach } from "./cleanup.js";
 import { streamChunkByChunk } from "./http.js";
 
@@ -71,7 +71,7 @@ describe("function.zip", () => {
     closing({ close: cleanup });
     const upstream = closing(await startUpstream({ apiKey: "sk-fn-key", scenario: { manual: true } }));
     const env = { UPSTREAM_URL: upstream.url, PROXY_TOKEN: "pt-zip-token-0123456", OPENAI_API_KEY: "sk-fn-key" };
-    const proxy = closing(await spawnProxy(dir, env, NODE_FLAGS));
+    const proxy = closing(await spawnProxy({ dir, env }));
 
     const health = await fetch(`${proxy.url}/healthz`);
     expect([health.status, await health.json()]).toEqual([200, { status: "ok" }]);
@@ -89,7 +89,7 @@ describe("function.zip", () => {
   it("unpacked alone, refuses to start as an open relay of the key", async () => {
     const { dir, cleanup } = await unpackBuiltProxy();
     closing({ close: cleanup });
-    await expect(spawnProxy(dir, { OPENAI_API_KEY: "sk-fn-key" })).rejects.toThrow(
+    await expect(spawnProxy({ dir, env: { OPENAI_API_KEY: "sk-fn-key" } })).rejects.toThrow(
       /^proxy exited \(code 2, signal null\) before listening: gptsite proxy: OPENAI_API_KEY is set but PROXY_TOKEN is not: the proxy would be an open relay of your key/,
     );
   });
@@ -98,7 +98,7 @@ describe("function.zip", () => {
     const { dir, cleanup } = await unpackBuiltProxy();
     closing({ close: cleanup });
     for (const [token, got] of [["", "an empty value"], ["x", "1 character"]]) {
-      await expect(spawnProxy(dir, { PROXY_TOKEN: token })).rejects.toThrow(
+      await expect(spawnProxy({ dir, env: { PROXY_TOKEN: token } })).rejects.toThrow(
         `proxy exited (code 2, signal null) before listening: gptsite proxy: PROXY_TOKEN must be at least 16 visible ASCII characters, no spaces (it travels in a header); got ${got} (not shown).`,
       );
     }

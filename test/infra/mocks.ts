@@ -1,6 +1,11 @@
 // Pulumi mocks that record what every resource was given, with secrets still marked, and answer with
-// the outputs the program reads (image ids, trigger URLs, generated passwords, certificates).
+// the outputs the program reads (image ids, generated passwords, and what each provider's own file says
+// its resources answer: trigger URLs, zone ids, certificates).
 import * as pulumi from "@pulumi/pulumi";
+import { dnsProviders } from "../../infra/dns/index.js";
+import { functionProviders } from "../../infra/function/index.js";
+import type { ProviderMocks } from "../../infra/providers.js";
+import { tlsProviders } from "../../infra/tls/index.js";
 
 export interface Registered {
   type: string;
@@ -17,38 +22,37 @@ export interface Invoked {
   inputs: Record<string, unknown>;
 }
 
-/** What the mocked clouds hand back; tests compare with these. */
-export const MOCK = {
-  fcUrl: "https://proxy-abcdef.ap-southeast-1.fcapp.run/",
-  scfUrl: "https://1250000000-abcdefgh-ap-singapore.tencentscf.com",
-  cloudflareZoneId: "0123456789abcdef0123456789abcdef",
-  certificatePem: "-----BEGIN CERTIFICATE-----\nLEAF\n-----END CERTIFICATE-----\n",
-  issuerPem: "-----BEGIN CERTIFICATE-----\nISSUER\n-----END CERTIFICATE-----\n",
-  certificateKeyPem: "-----BEGIN EC PRIVATE KEY-----\nCERTKEY\n-----END EC PRIVATE KEY-----\n",
-  accountKeyPem: "-----BEGIN EC PRIVATE KEY-----\nACCOUNTKEY\n-----END EC PRIVATE KEY-----\n",
-  /** RandomPassword results are this prefix plus the resource name. */
-  generatedPrefix: "generated",
-  /** Every RandomId's hex (the Tencent function's owner id). */
-  randomIdHex: "0123456789abcdef",
-} as const;
+/** RandomPassword results are this prefix plus the resource name. */
+export const GENERATED_PREFIX = "generated";
 
-export const generatedValue = (name: string) => `${MOCK.generatedPrefix}${name.replace(/[^A-Za-z0-9]/g, "")}`;
+export const generatedValue = (name: string) => `${GENERATED_PREFIX}${name.replace(/[^A-Za-z0-9]/g, "")}`;
 
-/** Provider-computed outputs, by resource type. */
-const computed: Record<string, (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>> = {
-  "docker:index/remoteImage:RemoteImage": (args) => ({ imageId: `sha256:image-of-${args.inputs.name}` }),
-  "alicloud:fc/v3Trigger:V3Trigger": () => ({ httpTrigger: { urlInternet: MOCK.fcUrl, urlIntranet: "https://internal" } }),
-  "pulumi-nodejs:dynamic/tencent:ScfWebFunction": () => ({ url: MOCK.scfUrl, functionId: "fn-id", triggerName: "gptsite-url" }),
-  "pulumi-nodejs:dynamic/tencent:DnspodARecord": () => ({ recordId: 42 }),
-  "random:index/randomPassword:RandomPassword": (args) => ({ result: generatedValue(args.name) }),
-  "random:index/randomId:RandomId": () => ({ hex: MOCK.randomIdHex }),
-  "acme:index/registration:Registration": () => ({ accountKeyPem: MOCK.accountKeyPem }),
-  "acme:index/certificate:Certificate": () => ({
-    certificatePem: MOCK.certificatePem,
-    issuerPem: MOCK.issuerPem,
-    privateKeyPem: MOCK.certificateKeyPem,
-  }),
-};
+/** A value a provider's mocks hand back (`zoneId`, `certificatePem`…), for a test to compare with. */
+export function mockValue(mocks: ProviderMocks, name: string): string {
+  const value = mocks[name];
+  if (typeof value !== "string") throw new Error(`the provider's mocks have no string ${name}`);
+  return value;
+}
+
+/** Every registered provider's mocks: a provider's own file says what its resources answer. */
+const providerMocks: ProviderMocks[] = [functionProviders, dnsProviders, tlsProviders].flatMap((registry) =>
+  Object.values(registry).map((provider: { mocks: ProviderMocks }) => provider.mocks),
+);
+
+/** Provider-computed outputs, by resource type: the providers' own, and those of the resources every site has. */
+const computed: Record<string, (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>> = Object.assign(
+  {
+    "docker:index/remoteImage:RemoteImage": (args: pulumi.runtime.MockResourceArgs) => ({ imageId: `sha256:image-of-${args.inputs.name}` }),
+    "random:index/randomPassword:RandomPassword": (args: pulumi.runtime.MockResourceArgs) => ({ result: generatedValue(args.name) }),
+  },
+  ...providerMocks.map((mocks) => mocks.resources ?? {}),
+);
+
+/** Invoke results, by function token. */
+const calls: Record<string, (args: pulumi.runtime.MockCallArgs) => Record<string, unknown>> = Object.assign(
+  {},
+  ...providerMocks.map((mocks) => mocks.calls ?? {}),
+);
 
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly registered: Registered[] = [];
@@ -67,11 +71,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
   call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
     this.invoked.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
-    if (args.token === "cloudflare:index/getZone:getZone") {
-      const filter = args.inputs.filter as { name: string };
-      return { id: MOCK.cloudflareZoneId, zoneId: MOCK.cloudflareZoneId, name: filter.name };
-    }
-    throw new Error(`unexpected invoke ${args.token}`);
+    const call = calls[args.token];
+    if (!call) throw new Error(`unexpected invoke ${args.token}`);
+    return call(args);
   }
 
   /** The custom resources of `type`. */

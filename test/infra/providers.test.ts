@@ -2,11 +2,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { authWiring } from "../../infra/auth.js";
-import { relativeName } from "../../infra/dns/rules.js";
+import { relativeName } from "../../infra/dns/types.js";
 import { crc64 } from "../../infra/function/crc64.js";
 import { fcCpu } from "../../infra/function/aliyun.js";
 import { cloudFunctionName } from "../../infra/function/naming.js";
-import { functionRules } from "../../infra/function/rules.js";
+import { functionProviders } from "../../infra/function/index.js";
 
 describe("crc64 (what FC 3.0 wants in code.checksum)", () => {
   it("matches the CRC-64/XZ check value and the empty input", () => {
@@ -30,7 +30,7 @@ describe("crc64 (what FC 3.0 wants in code.checksum)", () => {
 describe("fcCpu", () => {
   it("keeps every memory size FC 3.0 allows within its 1:1 to 1:4 vCPU:GB ratio, in 0.05 steps", () => {
     const sizes = Array.from({ length: (32768 - 128) / 64 + 1 }, (_, i) => 128 + i * 64);
-    expect(sizes.every((mb) => functionRules.aliyun.memory.allowed(mb))).toBe(true);
+    expect(sizes.every((mb) => functionProviders.aliyun.memory.allowed(mb))).toBe(true);
     for (const mb of sizes) {
       const cpu = fcCpu(mb);
       const ratio = mb / 1024 / cpu;
@@ -68,19 +68,16 @@ describe("authWiring", () => {
     expect(authWiring({ serverKey: true, runsProxy: true })).toEqual({
       proxyHoldsKey: true,
       webKey: "proxyToken",
-      hideUserApiKey: true,
       needsAccessCodes: true,
     });
     expect(authWiring({ serverKey: true, runsProxy: false })).toEqual({
       proxyHoldsKey: false,
       webKey: "openaiApiKey",
-      hideUserApiKey: true,
       needsAccessCodes: true,
     });
     expect(authWiring({ serverKey: false, runsProxy: true })).toEqual({
       proxyHoldsKey: false,
       webKey: "none",
-      hideUserApiKey: false,
       needsAccessCodes: false,
     });
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderConfigTable } from "./configTable.js";
+import { renderConfigTable, renderProviderTables, withGenerated } from "../../scripts/lib/docs.js";
 import { ROOT } from "./stacks.js";
 
 const section = (readme: string, name: string) => {
@@ -16,6 +16,11 @@ describe("README", () => {
   it("lists every config key as Pulumi.yaml declares it", () => {
     const table = renderConfigTable(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
     expect(section(readme, "config")).toContain(table);
+  });
+
+  it("has the provider tables the registries make (npm run docs writes them)", () => {
+    expect(readme).toBe(withGenerated(readme, "providers", renderProviderTables()));
+    for (const name of ["tencent", "cloudflare", "acme"]) expect(renderProviderTables()).toContain(`| \`${name}\` |`);
   });
 
   it("gives the deployment steps, in order", () => {

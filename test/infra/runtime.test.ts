@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { FAKE_CREDENTIALS, ROOT, mergedConfig } from "./stacks.js";
+import { ROOT, fakeCredential, mergedConfig } from "./stacks.js";
 
 interface Report {
   registered: { type: string; name: string }[];
@@ -70,7 +70,7 @@ describe("infra/index.ts under Pulumi's ts-node/esm hooks", () => {
   it("runs Pulumi.dev.yaml with a server key and the Cloudflare token from the environment", async () => {
     const run = cliConfig("Pulumi.dev.yaml", {}, { openaiApiKey: "sk-from-the-stack" });
     const report = await load(run, {
-      env: { CLOUDFLARE_API_TOKEN: FAKE_CREDENTIALS.CLOUDFLARE_API_TOKEN },
+      env: { CLOUDFLARE_API_TOKEN: fakeCredential("CLOUDFLARE_API_TOKEN") },
     });
     expect(report.error).toBeNull();
     expect(types(report)).toEqual(
@@ -100,7 +100,7 @@ describe("infra/index.ts under Pulumi's ts-node/esm hooks", () => {
 });
 
 describe("type-checking under the runtime", () => {
-  // What the README says about it, held to the installed @pulumi/pulumi and ts-node.
+  // What infra/README.md says about it, held to the installed @pulumi/pulumi and ts-node.
   const illTyped = async (env: Record<string, string> = {}) => {
     const dir = mkdtempSync(path.join(tmpdir(), "gptsite-typecheck-"));
     try {

@@ -5,6 +5,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import YAML from "yaml";
 import type { RawConfig, ValidationInputs } from "../../infra/config.js";
+import { dnsProviders } from "../../infra/dns/index.js";
+import { functionProviders } from "../../infra/function/index.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -40,14 +42,15 @@ export function mergedConfig(stackFile: string, extra: Record<string, string> = 
   return Object.fromEntries(Object.entries(values).map(([key, value]) => [`gptsite:${key}`, String(value)]));
 }
 
-/** Every credential some provider's ACME challenge reads, with dummy values. */
-export const FAKE_CREDENTIALS = {
-  CLOUDFLARE_API_TOKEN: "cf-token-for-tests",
-  TENCENTCLOUD_SECRET_ID: "tc-id-for-tests",
-  TENCENTCLOUD_SECRET_KEY: "tc-key-for-tests",
-  ALICLOUD_ACCESS_KEY: "ali-id-for-tests",
-  ALICLOUD_SECRET_KEY: "ali-key-for-tests",
-};
+/** A credential's dummy value: the variable's name, so a leak says which one. */
+export const fakeCredential = (name: string) => `${name.toLowerCase()}-for-tests`;
+
+/** Every credential some registered provider reads, with its dummy value. */
+export const FAKE_CREDENTIALS: Readonly<Record<string, string>> = Object.fromEntries(
+  [functionProviders, dnsProviders]
+    .flatMap((registry) => Object.values(registry).flatMap((provider: { credentials: readonly string[] }) => provider.credentials))
+    .map((name) => [name, fakeCredential(name)]),
+);
 
 export const TEST_CERTIFICATE = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n";
 export const TEST_PRIVATE_KEY = "-----BEGIN PRIVATE KEY-----\nMIIBkey\n-----END PRIVATE KEY-----\n";

@@ -1,14 +1,16 @@
-// The chain the Nginx suites drive: test upstream ← function proxy ← [web double ←] real Nginx.
-// `direct: true` leaves the proxy out (Nginx → upstream), for properties Nginx must hold on its own.
-import { startNginx, type FixtureSiteOptions, type RunningNginx } from "../fixtures/nginx.js";
-import { startProxy, type InProcessProxy } from "../fixtures/proxy.js";
-import { startUpstream, type TestUpstream, type UpstreamOptions } from "../fixtures/upstream.js";
+// The chain the Nginx suites drive (chain/chain.ts): test upstream ← function proxy (in-process) ←
+// [web double ←] real Nginx. `direct: true` leaves the proxy out (Nginx → upstream), for properties
+// Nginx must hold on its own.
+import { startChain as startPieces, started, testUpstream, type ChainUrls } from "../../chain/chain.js";
+import type { FreeSiteOptions, RunningNginx } from "../../chain/nginx.js";
+import { startProxy, type InProcessProxy } from "../../chain/proxy.js";
+import type { TestUpstream, UpstreamOptions } from "../../chain/upstream.js";
+import { startNginx } from "../fixtures/nginx.js";
 import { startWebDouble, type WebDouble, type WebDoubleOptions } from "../fixtures/web.js";
-import { Teardown } from "../../scripts/lib/teardown.js";
 
 export interface ChainOptions {
   /** Site options on top of serverName localhost and the upstreams below (a function gets their URLs). */
-  site?: Partial<FixtureSiteOptions> | ((urls: ChainUrls) => Partial<FixtureSiteOptions>);
+  site?: Partial<FreeSiteOptions> | ((urls: ChainUrls) => Partial<FreeSiteOptions>);
   httpLevel?: string;
   /** Change the rendered site text before Nginx runs it. */
   edit?: (site: string) => string;
@@ -17,13 +19,6 @@ export interface ChainOptions {
   web?: Omit<WebDoubleOptions, "baseUrl">;
   /** Nginx's /v1/ goes straight to the test upstream, without the proxy. */
   direct?: boolean;
-}
-
-export interface ChainUrls {
-  upstream: string;
-  /** What /v1/ goes to: the proxy, or the upstream when `direct`. */
-  api: string;
-  web?: string;
 }
 
 export interface Chain {
@@ -35,27 +30,16 @@ export interface Chain {
 }
 
 export async function startChain(options: ChainOptions = {}): Promise<Chain> {
-  const stops = new Teardown();
-  const close = () => stops.run();
-  try {
-    const upstream = await startUpstream(options.upstream);
-    stops.push(() => upstream.close());
-    const proxy = options.direct ? undefined : await startProxy({ UPSTREAM_URL: upstream.url });
-    if (proxy) stops.push(() => proxy.close());
-    const apiUrl = proxy?.url ?? upstream.url;
-    const web = options.web ? await startWebDouble({ ...options.web, baseUrl: apiUrl }) : undefined;
-    if (web) stops.push(() => web.close());
-    const urls: ChainUrls = { upstream: upstream.url, api: apiUrl, web: web?.url };
-    const site = typeof options.site === "function" ? options.site(urls) : options.site;
-    const nginx = await startNginx({
-      options: { serverName: "localhost", apiUpstream: apiUrl, webUpstream: web?.url, ...site },
-      httpLevel: options.httpLevel,
-      edit: options.edit,
-    });
-    stops.push(() => nginx.stop());
-    return { upstream, proxy, web, nginx, close };
-  } catch (err) {
-    await close();
-    throw err;
-  }
+  const { web } = options;
+  const chain = await startPieces({
+    upstream: testUpstream(options.upstream),
+    ...(options.direct ? {} : { proxy: async (upstreamUrl: string) => started(await startProxy({ UPSTREAM_URL: upstreamUrl })) }),
+    ...(web ? { web: async (apiUrl: string) => started(await startWebDouble({ ...web, baseUrl: apiUrl })) } : {}),
+    nginx: async (urls) => {
+      const site = typeof options.site === "function" ? options.site(urls) : options.site;
+      const siteOptions = { serverName: "localhost", apiUpstream: urls.api, webUpstream: urls.web, ...site };
+      return started(await startNginx({ options: siteOptions, httpLevel: options.httpLevel, edit: options.edit }));
+    },
+  });
+  return { upstream: chain.upstream, proxy: chain.proxy, web: chain.web, nginx: chain.nginx!, close: chain.close };
 }

@@ -2,7 +2,8 @@
 // limits with a 429 clients parse, no client address towards the function, and a TLS function URL
 // reached with its own Host, SNI and (when configured) a verified certificate.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { nginxBinary, pollUntil } from "../fixtures/nginx.js";
+import { nginxBinary } from "../fixtures/nginx.js";
+import { pollUntil } from "../../chain/poll.js";
 import { makeTlsMaterial, type TlsMaterial } from "../fixtures/tls.js";
 import { startChain, type Chain } from "./chain.js";
 import { send } from "./client.js";

@@ -4,7 +4,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { nginxBinary } from "../fixtures/nginx.js";
-import { DEFAULT_CHUNKS } from "../fixtures/upstream.js";
+import { DEFAULT_CHUNKS } from "../../chain/upstream.js";
 import { startChain, type Chain } from "./chain.js";
 import { chatBody, JSON_HEADERS, send, type Exchange } from "./client.js";
 

@@ -1,7 +1,8 @@
 // `nginx -t` on the real binary accepts what renderSite() writes, in every TLS mode and with every
 // optional part, inside the standalone nginx.conf the other suites run.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nginxBinary, nginxTest, type FixtureSiteOptions } from "../fixtures/nginx.js";
+import { nginxBinary, nginxTest } from "../fixtures/nginx.js";
+import { type FreeSiteOptions } from "../../chain/nginx.js";
 import { makeTlsMaterial, type TlsMaterial } from "../fixtures/tls.js";
 
 let tls: TlsMaterial;
@@ -10,13 +11,13 @@ beforeAll(async () => {
 });
 afterAll(() => tls?.cleanup());
 
-const base: FixtureSiteOptions = {
+const base: FreeSiteOptions = {
   serverName: "chat.example.com",
   webUpstream: "http://127.0.0.1:3690",
   apiUpstream: "http://127.0.0.1:9000",
 };
 
-const variants: Array<[string, () => FixtureSiteOptions]> = [
+const variants: Array<[string, () => FreeSiteOptions]> = [
   ["TLS mode none (plain HTTP, local use)", () => base],
   ["TLS mode files", () => ({ ...base, tls: { certificate: tls.certFile, certificateKey: tls.keyFile } })],
   ["TLS files, HSTS off, on port 443 with one address", () => ({

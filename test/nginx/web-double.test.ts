@@ -1,7 +1,7 @@
 // The NextChat double on its own, for the behaviour the Nginx suites do not reach: what the smoke and
 // local-chain issues rely on when they reuse it.
 import { afterEach, describe, expect, it } from "vitest";
-import { startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
 import { startWebDouble, type WebDouble } from "../fixtures/web.js";
 import { chatBody, JSON_HEADERS, send } from "./client.js";
 

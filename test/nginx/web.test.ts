@@ -2,7 +2,7 @@
 // closed except /api/config and /api/openai/, and the chat route streaming through the whole chain.
 import { afterEach, describe, expect, it } from "vitest";
 import { nginxBinary } from "../fixtures/nginx.js";
-import { DEFAULT_CHUNKS } from "../fixtures/upstream.js";
+import { DEFAULT_CHUNKS } from "../../chain/upstream.js";
 import { WEB_PAGE } from "../fixtures/web.js";
 import { startChain, type Chain } from "./chain.js";
 import { chatBody, JSON_HEADERS, send } from "./client.js";

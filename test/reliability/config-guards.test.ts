@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { buildArtifacts } from "../../function/build.js";
 import { ConfigError, validateConfig, type RawConfig } from "../../infra/config.js";
-import { FUNCTION_PROVIDERS } from "../../infra/function/rules.js";
+import { FUNCTION_PROVIDERS, functionProviders } from "../../infra/function/index.js";
 import { RecordingMocks, generatedValue, reveal } from "../infra/mocks.js";
 import { TEST_INPUTS } from "../infra/stacks.js";
 
@@ -75,7 +75,7 @@ describe("an anonymous route to a server-side key", () => {
 });
 
 describe("a server-side key without a proxy token", () => {
-  it.each(FUNCTION_PROVIDERS.filter((p) => p !== "none").flatMap((fn) => ["", "   "].map((token) => [fn, token] as const)))(
+  it.each(FUNCTION_PROVIDERS.filter((p) => functionProviders[p].runsProxy).flatMap((fn) => ["", "   "].map((token) => [fn, token] as const)))(
     "function %s with proxyToken %j: the proxy still gets a generated token beside the key",
     async (fn, token) => {
       const mocks = new RecordingMocks();

@@ -4,12 +4,14 @@
 // chain serves a whole stream again.
 import type http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { requestLogs, waitForRequestLogs } from "../fixtures/proxy.js";
-import { freePort, nginxBinary } from "../fixtures/nginx.js";
-import { DEFAULT_CHUNKS } from "../fixtures/upstream.js";
+import { requestLogs, waitForRequestLogs } from "../../chain/proxy.js";
+import { freePort } from "../../chain/ports.js";
+import { nginxBinary } from "../fixtures/nginx.js";
+import { DEFAULT_CHUNKS } from "../../chain/upstream.js";
 import { streamChat, type StreamOutcome } from "./load.js";
 import { errorOf, rawExchange } from "./raw.js";
-import { openFds, pollUntil, startStack, type Stack, type StackOptions } from "./stack.js";
+import { pollUntil } from "../../chain/poll.js";
+import { openFds, startStack, type Stack, type StackOptions } from "./stack.js";
 
 let stack: Stack | undefined;
 afterEach(async () => {

@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nginxBinary } from "../fixtures/nginx.js";
-import type { RecordedRequest } from "../fixtures/upstream.js";
+import type { RecordedRequest } from "../../chain/upstream.js";
 import { errorOf, rawExchange, type RawAnswer } from "./raw.js";
 import { startStack, type Stack } from "./stack.js";
 

@@ -1,17 +1,18 @@
 // The second red-team round (issue 14), against the built proxy with the function's Node flags and
 // against Nginx in front of it: requests pipelined behind a refusal, an upstream that tries to steer
 // Nginx, quotes the server key or answers with no usable HTTP response, and connection floods. Each
-// class prints its attempts and how many got through (README "Reliability").
+// class prints its attempts and how many got through (test/reliability/README.md).
 import { once } from "node:events";
 import net from "node:net";
 import zlib from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULTS } from "../../function/src/config.js";
 import { nginxBinary } from "../fixtures/nginx.js";
-import { requestLogs } from "../fixtures/proxy.js";
-import { startHandlerUpstream } from "../fixtures/upstream.js";
+import { requestLogs } from "../../chain/proxy.js";
+import { startHandlerUpstream } from "../../chain/upstream.js";
 import { errorOf, rawExchange, type RawAnswer } from "./raw.js";
-import { peakRssBytes, pollUntil, rssBytes, startStack, type Stack, type StackOptions } from "./stack.js";
+import { pollUntil } from "../../chain/poll.js";
+import { peakRssBytes, rssBytes, startStack, type Stack, type StackOptions } from "./stack.js";
 
 const TOKEN = "pt-round2-hardening-7a3e";
 const KEY = "sk-proj-ROUND2-KEY-e41f9c0b";

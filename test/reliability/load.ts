@@ -5,9 +5,10 @@
 import http from "node:http";
 import { expect } from "vitest";
 import { performance } from "node:perf_hooks";
-import type { TestUpstream } from "../fixtures/upstream.js";
+import type { TestUpstream } from "../../chain/upstream.js";
 import { chatBody } from "../nginx/client.js";
-import { openFds, pollUntil, rssBytes, startStack } from "./stack.js";
+import { pollUntil } from "../../chain/poll.js";
+import { openFds, rssBytes, startStack } from "./stack.js";
 
 export interface StreamOutcome {
   /** Status, every event in order, [DONE] last, and the end of the response. */

@@ -2,17 +2,17 @@
 // them) and Nginx's access log, captured across a session that puts the secrets everywhere a client
 // might: the right and wrong Authorization, the query string, a stage prefix, other headers,
 // malformed and oversized requests, refused paths that carry them (`/sk-…/v2/models`, `;key=`,
-// `%3Fkey=`), upstream failures, refusals at start-up. Not covered, and said so in the README: Nginx's
+// `%3Fkey=`), upstream failures, refusals at start-up. Not covered, and said so in test/reliability/README.md: Nginx's
 // error log, which quotes the raw request line of a request it rejects.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NODE_FLAGS } from "../../function/build.js";
-import { unpackBuiltProxy } from "../function/bundle.js";
+import { unpackBuiltProxy } from "../../chain/bundle.js";
 import { nginxBinary } from "../fixtures/nginx.js";
-import { spawnProxy } from "../fixtures/proxy.js";
-import { DEFAULT_CHUNKS } from "../fixtures/upstream.js";
+import { spawnProxy } from "../../chain/proxy.js";
+import { DEFAULT_CHUNKS } from "../../chain/upstream.js";
 import { streamChat } from "./load.js";
 import { rawExchange } from "./raw.js";
-import { pollUntil, startStack, type Stack } from "./stack.js";
+import { pollUntil } from "../../chain/poll.js";
+import { startStack, type Stack } from "./stack.js";
 
 const KEY = "sk-proj-LOGCHECK-KEY-93a1f0";
 const TOKEN = "pt-LOGCHECK-TOKEN-5d8e2c71";
@@ -81,7 +81,7 @@ describe.skipIf(!nginxBinary)("secrets in logs", () => {
         { UPSTREAM_URL: `https://user:${KEY}@api.example.com`, PROXY_TOKEN: TOKEN, OPENAI_API_KEY: KEY },
         { UPSTREAM_URL: "http://llm.example", PROXY_TOKEN: TOKEN, OPENAI_API_KEY: KEY },
       ]) {
-        const started = spawnProxy(built.dir, env, NODE_FLAGS);
+        const started = spawnProxy({ dir: built.dir, env });
         await expect(started).rejects.toThrow(/^proxy exited \(code 2, signal null\) before listening: gptsite proxy: /);
         const message = String(await started.catch((err: Error) => err.message));
         for (const secret of SECRETS) expect(message.includes(secret), `${JSON.stringify(Object.keys(env))}: ${message}`).toBe(false);

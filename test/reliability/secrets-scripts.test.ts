@@ -8,7 +8,8 @@ import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, nginxBinary } from "../fixtures/nginx.js";
+import { freePort } from "../../chain/ports.js";
+import { nginxBinary } from "../fixtures/nginx.js";
 import { runScript } from "../scripts/run.js";
 
 // Each holds MARK: no part of one that shows MARK may be printed, not even the start of one cut short.

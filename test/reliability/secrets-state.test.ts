@@ -10,9 +10,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildArtifacts, type FunctionArtifacts } from "../../function/build.js";
 import type { RawConfig } from "../../infra/config.js";
-import { DNS_PROVIDERS } from "../../infra/dns/rules.js";
-import { FUNCTION_PROVIDERS } from "../../infra/function/rules.js";
-import { TLS_MODES } from "../../infra/tls/modes.js";
+import { DNS_PROVIDERS, dnsProviders } from "../../infra/dns/index.js";
+import { FUNCTION_PROVIDERS } from "../../infra/function/index.js";
+import { TLS_MODES, tlsProviders } from "../../infra/tls/index.js";
 import { RecordingMocks, isSecretValue, plainStrings, settle } from "../infra/mocks.js";
 import { FAKE_CREDENTIALS, TEST_INPUTS, TEST_PRIVATE_KEY } from "../infra/stacks.js";
 
@@ -38,7 +38,7 @@ interface Combination {
 
 const combinations: Combination[] = [
   ...FUNCTION_PROVIDERS.flatMap((fn) =>
-    DNS_PROVIDERS.flatMap((dns) => TLS_MODES.filter((tls) => !(tls === "acme" && dns === "none")).map((tls) => ({ fn, dns, tls, serverKey: true }))),
+    DNS_PROVIDERS.flatMap((dns) => TLS_MODES.filter((tls) => !(tlsProviders[tls].needsDnsChallenge && !dnsProviders[dns].acme)).map((tls) => ({ fn, dns, tls, serverKey: true }))),
   ),
   ...FUNCTION_PROVIDERS.map((fn) => ({ fn, dns: "cloudflare" as const, tls: "files" as const, serverKey: false })),
 ];

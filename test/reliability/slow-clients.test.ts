@@ -9,10 +9,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../function/src/config.js";
 import { createProxy } from "../../function/src/server.js";
 import { nginxBinary } from "../fixtures/nginx.js";
-import { DEFAULT_CHUNKS, startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { DEFAULT_CHUNKS, startUpstream, type TestUpstream } from "../../chain/upstream.js";
 import { streamChat } from "./load.js";
 import { errorOf, parseAnswer, type RawAnswer } from "./raw.js";
-import { pollUntil, startStack, type Stack } from "./stack.js";
+import { pollUntil } from "../../chain/poll.js";
+import { startStack, type Stack } from "./stack.js";
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -3,15 +3,15 @@
 // descriptors, and it can be killed) ← [the NextChat double ←] the system Nginx. The proxy listens
 // on a fixed port, so a restarted process is found again by the Nginx already running.
 import { readFile, readdir } from "node:fs/promises";
-import { NODE_FLAGS } from "../../function/build.js";
+import { unpackBuiltProxy } from "../../chain/bundle.js";
+import { startChain, started, testUpstream } from "../../chain/chain.js";
+import type { FreeSiteOptions, RunningNginx } from "../../chain/nginx.js";
+import { freePort } from "../../chain/ports.js";
+import { spawnProxy, type SpawnedProxy } from "../../chain/proxy.js";
+import type { TestUpstream, UpstreamOptions } from "../../chain/upstream.js";
 import type { Env } from "../../function/src/config.js";
-import { unpackBuiltProxy } from "../function/bundle.js";
-import { freePort, startNginx, type FixtureSiteOptions, type RunningNginx } from "../fixtures/nginx.js";
-export { pollUntil } from "../fixtures/nginx.js";
-import { spawnProxy, type SpawnedProxy } from "../fixtures/proxy.js";
-import { startUpstream, type TestUpstream, type UpstreamOptions } from "../fixtures/upstream.js";
+import { startNginx } from "../fixtures/nginx.js";
 import { startWebDouble, type WebDouble, type WebDoubleOptions } from "../fixtures/web.js";
-import { Teardown } from "../../scripts/lib/teardown.js";
 
 /** So high that the suites' own traffic, all from 127.0.0.1, is never refused. */
 export const UNLIMITED_RATE = { perSecond: 100_000, burst: 100_000 } as const;
@@ -22,7 +22,7 @@ export interface StackOptions {
   env?: Env;
   /** Put the NextChat double behind `/` and `/api/`, as deployed (with these codes and key). */
   web?: boolean | Omit<WebDoubleOptions, "baseUrl">;
-  site?: Partial<FixtureSiteOptions>;
+  site?: Partial<FreeSiteOptions>;
   /** http-level Nginx text, e.g. short client timeouts. */
   httpLevel?: string;
 }
@@ -42,49 +42,50 @@ export interface Stack {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const stops = new Teardown();
-  const close = () => stops.run();
-  try {
-    const built = await unpackBuiltProxy();
-    stops.push(built.cleanup);
-    const upstream = await startUpstream(options.upstream);
-    stops.push(() => upstream.close());
-    const proxyPort = await freePort();
-    const env: Env = { UPSTREAM_URL: upstream.url, ...options.env, PORT: String(proxyPort) };
-    const spawnIt = () => spawnProxy(built.dir, env, NODE_FLAGS);
-    let proxy = await spawnIt();
-    // Whichever process is current when the stack closes.
-    stops.push(() => proxy.close());
-    const apiUpstream = `http://127.0.0.1:${proxyPort}`;
-    const web = options.web ? await startWebDouble({ ...(options.web === true ? {} : options.web), baseUrl: apiUpstream }) : undefined;
-    if (web) stops.push(() => web.close());
-    const nginx = await startNginx({
-      options: { serverName: "localhost", apiUpstream, webUpstream: web?.url, rateLimit: UNLIMITED_RATE, ...options.site },
-      httpLevel: options.httpLevel,
-    });
-    stops.push(() => nginx.stop());
-    const stack: Stack = {
-      upstream,
-      proxy,
-      proxyPort,
-      web,
-      nginx,
-      async killProxy() {
-        proxy.child.kill("SIGKILL");
-        await proxy.exited;
-      },
-      async restartProxy() {
-        proxy = await spawnIt();
-        stack.proxy = proxy;
-        return proxy;
-      },
-      close,
-    };
-    return stack;
-  } catch (err) {
-    await close();
-    throw err;
-  }
+  const { web } = options;
+  let proxy: SpawnedProxy;
+  let proxyPort = 0;
+  let respawn: () => Promise<SpawnedProxy>;
+  const chain = await startChain({
+    upstream: testUpstream(options.upstream),
+    proxy: async (upstreamUrl) => {
+      const built = await unpackBuiltProxy();
+      proxyPort = await freePort();
+      respawn = () => spawnProxy({ dir: built.dir, env: { UPSTREAM_URL: upstreamUrl, ...options.env }, port: proxyPort });
+      proxy = await respawn().catch(async (err: unknown) => {
+        await built.cleanup();
+        throw err;
+      });
+      // Whichever process is current when the stack closes, then the unpacked bundle.
+      return { value: proxy, url: proxy.url, stop: () => proxy.close().finally(built.cleanup) };
+    },
+    ...(web ? { web: async (apiUrl: string) => started(await startWebDouble({ ...(web === true ? {} : web), baseUrl: apiUrl })) } : {}),
+    nginx: async (urls) =>
+      started(
+        await startNginx({
+          options: { serverName: "localhost", apiUpstream: urls.api, webUpstream: urls.web, rateLimit: UNLIMITED_RATE, ...options.site },
+          httpLevel: options.httpLevel,
+        }),
+      ),
+  });
+  const stack: Stack = {
+    upstream: chain.upstream,
+    proxy: proxy!,
+    proxyPort,
+    web: chain.web,
+    nginx: chain.nginx!,
+    async killProxy() {
+      proxy.child.kill("SIGKILL");
+      await proxy.exited;
+    },
+    async restartProxy() {
+      proxy = await respawn();
+      stack.proxy = proxy;
+      return proxy;
+    },
+    close: chain.close,
+  };
+  return stack;
 }
 
 /** Resident memory of a process, in bytes (VmRSS in /proc/<pid>/status). */

@@ -5,8 +5,8 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SmokeReport } from "../../scripts/lib/report.js";
-import { startProxy, type InProcessProxy } from "../fixtures/proxy.js";
-import { startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { startProxy, type InProcessProxy } from "../../chain/proxy.js";
+import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
 import { runScript } from "./run.js";
 import { leakedSecrets, SECRETS } from "./stack.js";
 

@@ -9,8 +9,8 @@ import { clientHelp, nginxMissingOutcome } from "../../scripts/lib/local-print.j
 import { startLocalChain } from "../../scripts/lib/local.js";
 import { smokeSettings } from "../../scripts/lib/smoke-args.js";
 import { runSmoke } from "../../scripts/lib/smoke.js";
-import { Teardown } from "../../scripts/lib/teardown.js";
-import { freePort } from "../fixtures/nginx.js";
+import { Teardown } from "../../chain/teardown.js";
+import { freePort } from "../../chain/ports.js";
 import { ROOT } from "./run.js";
 import { SECRETS } from "./stack.js";
 

@@ -11,8 +11,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { stateDir, type ChainState } from "../../scripts/lib/guard.js";
 import { signalGroup } from "../../scripts/lib/processes.js";
 import { SMOKE_REPORT_SCHEMA, type SmokeReport } from "../../scripts/lib/report.js";
-import { freePort, nginxBinary, pollUntil } from "../fixtures/nginx.js";
-import { startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { freePort } from "../../chain/ports.js";
+import { nginxBinary } from "../fixtures/nginx.js";
+import { pollUntil } from "../../chain/poll.js";
+import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
 import { startWebDouble, type WebDouble } from "../fixtures/web.js";
 import { chatBody, JSON_HEADERS, send } from "../nginx/client.js";
 import { alive, ROOT, runScript, start, type Finished, type Running } from "./run.js";
@@ -220,7 +222,7 @@ describe.skipIf(!nginxBinary)("npm run local", () => {
   it("when its parent dies (npm killed outright, say), it stops everything itself", async () => {
     const p = await ports();
     // A shell that waits for the script (`; true` keeps it from exec-ing it), killed as npm might be.
-    const command = [process.execPath, "--import", "tsx", "scripts/local.mjs", "--web", "builtin", ...p.args].join(" ");
+    const command = [process.execPath, "--import", "tsx", "scripts/local.ts", "--web", "builtin", ...p.args].join(" ");
     const parent = spawn("sh", ["-c", `${command}; true`], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     for (const stream of [parent.stdout, parent.stderr]) stream.on("data", (d: Buffer) => (out += d.toString()));
@@ -355,7 +357,9 @@ describe("npm run local usage", () => {
     [["--proxy-port", "8080"], "--proxy-port and --http-port: both are 8080; give different ports"],
     [["--web-port", "9000"], "--proxy-port and --web-port: both are 9000; give different ports"],
     [["--json"], "--json: only with --check (without it the chain stays up and prints no report)"],
-    [["--proxy-token", "short"], "--proxy-token: expected 16 or more characters without ':' (the proxy splits <key>:<token> at the last ':')"],
+    [["--proxy-token", "short"], "--proxy-token: expected at least 16 visible ASCII characters, no spaces (it travels in a header); got 5 characters (not shown)"],
+    // The proxy's own rule (contract.ts): a token it would refuse at start is refused here first.
+    [["--proxy-token", "a token with spaces in it"], "--proxy-token: expected at least 16 visible ASCII characters, no spaces (it travels in a header); got a space or a character that is not visible ASCII (not shown)"],
     [["--proxy-token"], "--proxy-token: expected a value after it; see local --help"],
     [["--upstream", "api.openai.com"], '--upstream: expected an http:// or https:// URL; got "api.openai.com"'],
     [["--web", "next"], '--web: expected builtin, nextchat, or an http:// or https:// URL; got "next"'],

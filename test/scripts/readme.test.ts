@@ -1,7 +1,8 @@
 // The README as a newcomer meets it: the front door first (two commands that work on a fresh
 // machine; .ci/run runs them as written in a fresh clone), then every other documented `npm run`
-// example that can run here, run as written (in a scratch copy of the project, so a redirect lands
-// there), with clean output where it is redirected; a layout true to the tree; a license.
+// example, in it or in a folder's README, that can run here, run as written (in a scratch copy of the
+// project, so a redirect lands there), with clean output where it is redirected; a layout true to
+// the tree; a license.
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { cp, mkdtemp, readdir, readFile, rm, symlink } from "node:fs/promises";
@@ -11,11 +12,17 @@ import { promisify } from "node:util";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SMOKE_REPORT_SCHEMA } from "../../scripts/lib/report.js";
-import { freePort, nginxBinary, nginxTest } from "../fixtures/nginx.js";
+import { freePort } from "../../chain/ports.js";
+import { nginxBinary, nginxTest } from "../fixtures/nginx.js";
 import { makeTlsMaterial, type TlsMaterial } from "../fixtures/tls.js";
 import { ROOT } from "./run.js";
 
 const README = readFileSync(path.join(ROOT, "README.md"), "utf8");
+/** The folders' own READMEs, where the details live. */
+const FOLDER_READMES = ["function", "nginx", "scripts", "chain", "bench", "engine", "engine/plugins", "infra", "infra/tencent", "test/reliability"].map(
+  (folder) => readFileSync(path.join(ROOT, folder, "README.md"), "utf8"),
+);
+const ENGINE_README = readFileSync(path.join(ROOT, "engine", "README.md"), "utf8");
 
 function section(name: string): string {
   const match = new RegExp(`<!-- section: ${name} -->([\\s\\S]*?)<!-- /section: ${name} -->`).exec(README);
@@ -55,7 +62,7 @@ describe("the README's front door", () => {
     const ci = readFileSync(path.join(ROOT, ".ci", "run"), "utf8");
     expect([...ci.matchAll(/missing\+=\(([\w.]+)\)/g)].map((m) => m[1])).toEqual(["nginx", "openssl", "chromium", "curl", "docker.io", "debootstrap"]);
     // The last two are the engine suite's (a private dockerd, the local images' root filesystem).
-    expect(section("engine")).toMatch(/apt-get install -y docker\.io debootstrap/);
+    expect(ENGINE_README).toMatch(/apt-get install -y docker\.io debootstrap/);
   });
 
   it("deployment comes after it, prerequisites first", () => {
@@ -190,7 +197,8 @@ describe.skipIf(!nginxBinary)("the README's other examples, run as written", () 
     "npm run bench -- --help": async (command) => expectUsage(await sh(command), "Usage: npm run bench"),
   };
 
-  const examples = [...new Set(commands(README.replace(section("front-door"), "")).filter((c) => /\bnpm (ci|test|run)\b/.test(c)))];
+  const documented = [README.replace(section("front-door"), ""), ...FOLDER_READMES].flatMap(commands);
+  const examples = [...new Set(documented.filter((c) => /\bnpm (ci|test|run)\b/.test(c)))];
 
   it("every npm example is either run here or says why not", () => {
     expect(examples.filter((c) => !(c in RUN_HERE) && !(c in NOT_HERE))).toEqual([]);

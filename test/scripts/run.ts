@@ -47,7 +47,7 @@ function environment(env: SpawnOptions["env"] = {}): NodeJS.ProcessEnv {
 export function start(script: "smoke" | "local", args: string[], options: SpawnOptions = {}): Running {
   const [command, argv] = options.viaNpm
     ? ["npm", ["run", "--silent", script, "--", ...args]]
-    : [process.execPath, ["--import", "tsx", path.join("scripts", `${script}.mjs`), ...args]];
+    : [process.execPath, ["--import", "tsx", path.join("scripts", `${script}.ts`), ...args]];
   const child = spawn(command as string, argv as string[], {
     cwd: ROOT,
     env: environment(options.env),

@@ -7,7 +7,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SMOKE_REPORT_SCHEMA, type HopResult, type SmokeReport } from "../../scripts/lib/report.js";
 import { nginxBinary } from "../fixtures/nginx.js";
-import { startProxy } from "../fixtures/proxy.js";
+import { startProxy } from "../../chain/proxy.js";
 import { send } from "../nginx/client.js";
 import { runScript, type Finished } from "./run.js";
 import { leakedSecrets, SECRETS, startMiniStack, type MiniStack } from "./stack.js";

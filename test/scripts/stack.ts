@@ -2,11 +2,12 @@
 // the proxy in key mode (token → key), the NextChat double with access codes and the proxy token as
 // its key, and the real Nginx in front of both. `outputs` is what `pulumi stack output --json
 // --show-secrets` would print for it.
-import { startNginx, type NginxInput, type RunningNginx } from "../fixtures/nginx.js";
-import { startProxy, type InProcessProxy } from "../fixtures/proxy.js";
-import { startUpstream, type TestUpstream } from "../fixtures/upstream.js";
+import { startNginx } from "../fixtures/nginx.js";
+import type { NginxInput, RunningNginx } from "../../chain/nginx.js";
+import { startChain, started, testUpstream } from "../../chain/chain.js";
+import { startProxy, type InProcessProxy } from "../../chain/proxy.js";
+import type { TestUpstream } from "../../chain/upstream.js";
 import { startWebDouble, type WebDouble } from "../fixtures/web.js";
-import { Teardown } from "../../scripts/lib/teardown.js";
 
 /** Unique strings a test can grep the logs for: none may ever appear there. */
 export const SECRETS = {
@@ -37,48 +38,45 @@ export interface MiniStack {
 }
 
 export async function startMiniStack(options: MiniStackOptions = {}): Promise<MiniStack> {
-  const stops = new Teardown();
-  const close = () => stops.run();
-  try {
-    const upstream = await startUpstream({ apiKey: SECRETS.apiKey, scenario: { chunkIntervalMs: PACE_MS } });
-    stops.push(() => upstream.close());
-    const proxy = await startProxy({ UPSTREAM_URL: upstream.url, PROXY_TOKEN: SECRETS.proxyToken, OPENAI_API_KEY: SECRETS.apiKey });
-    stops.push(() => proxy.close());
-    const web = await startWebDouble({ baseUrl: proxy.url, codes: [SECRETS.accessCode, "second-code"], apiKey: SECRETS.proxyToken, hideUserApiKey: true });
-    stops.push(() => web.close());
-    const serverName = options.serverName ?? "localhost";
-    const nginx = await startNginx({
-      options: {
-        serverName,
-        apiUpstream: proxy.url,
-        webUpstream: web.url,
-        ...(options.tls ? { tls: { certificate: options.tls.certFile, certificateKey: options.tls.keyFile } } : {}),
-      },
-      edit: options.edit,
-      httpLevel: options.httpLevel,
-    });
-    stops.push(() => nginx.stop());
-    const siteUrl = options.tls ? `https://${serverName}:${nginx.httpsPort}` : nginx.httpUrl;
-    return {
-      upstream,
-      proxy,
-      web,
-      nginx,
-      outputs: {
-        siteUrl,
-        apiBaseUrl: `${siteUrl}/v1`,
-        functionUrl: proxy.url,
-        webUrl: web.url,
-        hostIp: "127.0.0.1",
-        accessCodes: `${SECRETS.accessCode},second-code`,
-        proxyToken: SECRETS.proxyToken,
-      },
-      close,
-    };
-  } catch (err) {
-    await close();
-    throw err;
-  }
+  const serverName = options.serverName ?? "localhost";
+  const chain = await startChain({
+    upstream: testUpstream({ apiKey: SECRETS.apiKey, scenario: { chunkIntervalMs: PACE_MS } }),
+    proxy: async (upstreamUrl) =>
+      started(await startProxy({ UPSTREAM_URL: upstreamUrl, PROXY_TOKEN: SECRETS.proxyToken, OPENAI_API_KEY: SECRETS.apiKey })),
+    web: async (apiUrl) =>
+      started(await startWebDouble({ baseUrl: apiUrl, codes: [SECRETS.accessCode, "second-code"], apiKey: SECRETS.proxyToken, hideUserApiKey: true })),
+    nginx: async (urls) => {
+      const nginx = await startNginx({
+        options: {
+          serverName,
+          apiUpstream: urls.api,
+          webUpstream: urls.web,
+          ...(options.tls ? { tls: { certificate: options.tls.certFile, certificateKey: options.tls.keyFile } } : {}),
+        },
+        edit: options.edit,
+        httpLevel: options.httpLevel,
+      });
+      return started(nginx);
+    },
+  });
+  const { upstream, proxy, web, nginx } = { upstream: chain.upstream, proxy: chain.proxy!, web: chain.web!, nginx: chain.nginx! };
+  const siteUrl = options.tls ? `https://${serverName}:${nginx.httpsPort}` : nginx.httpUrl;
+  return {
+    upstream,
+    proxy,
+    web,
+    nginx,
+    outputs: {
+      siteUrl,
+      apiBaseUrl: `${siteUrl}/v1`,
+      functionUrl: proxy.url,
+      webUrl: web.url,
+      hostIp: "127.0.0.1",
+      accessCodes: `${SECRETS.accessCode},second-code`,
+      proxyToken: SECRETS.proxyToken,
+    },
+    close: chain.close,
+  };
 }
 
 /** Fails the test if any secret of the mini stack shows in `text`. */

@@ -1,6 +1,6 @@
 // The long run behind `npm run soak`: 200 concurrent streams for 60 s through Nginx and the built
 // proxy (the function's Node flags), then the proxy's memory and descriptors back to idle once its
-// keep-alive pool has closed. Prints the figures for the README section `reliability`.
+// keep-alive pool has closed. Prints the figures for test/reliability/README.md.
 import { describe, expect, it } from "vitest";
 import { nginxBinary } from "../fixtures/nginx.js";
 import { describeRun, expectHealthy, loadThroughChain } from "../reliability/load.js";

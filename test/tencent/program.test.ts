@@ -2,7 +2,8 @@
 // dnspod, under the program suite's mocks (test/infra/mocks.ts), loaded the way `pulumi up` loads it: what
 // reaches the two Tencent dynamic resources.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isSecretValue, MOCK, plainStrings, reveal, type Registered } from "../infra/mocks.js";
+import { functionProviders } from "../../infra/function/index.js";
+import { GENERATED_PREFIX, isSecretValue, plainStrings, reveal, type Registered } from "../infra/mocks.js";
 import { FAKE_CREDENTIALS, readStackConfig } from "../infra/stacks.js";
 import { runLikePulumi, zipDirectory } from "./helpers.js";
 
@@ -53,14 +54,14 @@ describe("examples/Pulumi.tencent-dnspod.yaml", () => {
       zipSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
       zipPath: expect.stringMatching(new RegExp(`^${staging.dir}/gptsite/function-[0-9a-f]{64}\\.zip$`)),
     });
-    expect(functionUrl).toBe(MOCK.scfUrl);
+    expect(functionUrl).toBe(functionProviders.tencent.mocks.functionUrl);
   });
 
   it("hands the function its environment as a secret, and no secret in plain inputs anywhere", () => {
     const environment = ofType("ScfWebFunction")[0]!.inputs["environment"];
     expect(isSecretValue(environment)).toBe(true);
     const proxyToken = (reveal(environment) as Record<string, string>)["PROXY_TOKEN"]!;
-    expect(proxyToken).toMatch(new RegExp(`^${MOCK.generatedPrefix}`));
+    expect(proxyToken).toMatch(new RegExp(`^${GENERATED_PREFIX}`));
     const plain = registered.flatMap((r) => plainStrings(r.inputs).map(({ text }) => text));
     expect(plain.filter((text) => text.includes(proxyToken))).toEqual([]);
   });

@@ -10,7 +10,8 @@ import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ResourceProvider } from "@pulumi/pulumi/dynamic/index.js";
 import { startTencentApi, type TencentApiDouble } from "../fixtures/tencent-api.js";
-import { isSecretValue, MOCK, plainStrings, reveal, type Registered } from "../infra/mocks.js";
+import { functionProviders } from "../../infra/function/index.js";
+import { isSecretValue, mockValue, plainStrings, reveal, type Registered } from "../infra/mocks.js";
 import { proxyZip, runLikePulumi, testCredentials, useTencentEnvironment, zipDirectory } from "./helpers.js";
 import { startProviderHost, type ProviderHost } from "./providerHost.js";
 
@@ -46,7 +47,7 @@ new TencentFunction("uncapped", {
   region: "ap-singapore", memoryMb: 128, timeoutSec: 60, concurrency: 1, maxInstances: 0,
   artifacts: { bundle: "", bootstrap: "", zip: zip.zip, zipSha256: zip.sha256 }, environment: {},
 });
-const record = new DnsPodRecord("site", { zone: "example.com", fqdn: "chat.example.com", ip: "203.0.113.10" }, { transformations: [seeOptions] });
+const record = new DnsPodRecord("site", { zone: "example.com", fqdn: "chat.example.com", ip: "203.0.113.10", ttl: 600 }, { transformations: [seeOptions] });
 const settled = (output) => new Promise((resolve) => output.apply(resolve));
 const outputs = { url: await settled(fn.url), fqdn: await settled(record.fqdn) };
 // Resolves once every registration started has been answered.
@@ -95,7 +96,7 @@ describe("functionProvider tencent", () => {
       "random:index/randomId:RandomId proxy-owner",
       "random:index/randomId:RandomId uncapped-owner",
     ]);
-    expect(report.outputs).toEqual({ url: MOCK.scfUrl, fqdn: "chat.example.com" });
+    expect(report.outputs).toEqual({ url: functionProviders.tencent.mocks.functionUrl, fqdn: "chat.example.com" });
   });
 
   it("sends 64 MB, 900 s, concurrency 2, the cap, and the zip by path and hash", async () => {
@@ -113,7 +114,7 @@ describe("functionProvider tencent", () => {
       maxInstances: 4,
       zipPath: `${staging.dir}/gptsite/function-${zip.sha256}.zip`,
       zipSha256: zip.sha256,
-      owner: MOCK.randomIdHex,
+      owner: mockValue(functionProviders.tencent.mocks, "ownerHex"),
     });
     expect(existsSync(inputs["zipPath"] as string)).toBe(true);
     expect(readFileSync(inputs["zipPath"] as string).equals(zip.zip)).toBe(true);

@@ -9,7 +9,8 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OFFLINE_ANSWER, OFFLINE_PACE_MS } from "../../scripts/lib/offline.js";
 import { chromiumBinary, launchBrowser, type Browser } from "../fixtures/browser.js";
-import { freePort, nginxBinary } from "../fixtures/nginx.js";
+import { freePort } from "../../chain/ports.js";
+import { nginxBinary } from "../fixtures/nginx.js";
 import { ROOT, start, type Running } from "../scripts/run.js";
 
 const PAGE = readFileSync(path.join(ROOT, "web", "chat.html"), "utf8");

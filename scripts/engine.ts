@@ -3,8 +3,8 @@
 // The real Pulumi engine and a Docker engine on this machine, with local images: the work is in
 // engine/ (TypeScript, run through tsx, as the npm scripts do).
 import { chalk } from "zx";
-import { configLines, engineDown, engineUp, exportLines } from "../engine/index.ts";
-import { EXIT, parseFlags, UsageError } from "./lib/cli.ts";
+import { configLines, engineDown, engineUp, exportLines } from "../engine/index.js";
+import { EXIT, parseFlags, UsageError } from "./lib/cli.js";
 
 const HELP = `Usage: npm run --silent engine:up [-- --config]
        npm run engine:down
@@ -58,6 +58,6 @@ try {
   }
 } catch (err) {
   const usage = err instanceof UsageError;
-  process.stderr.write(`${chalk.red(usage ? err.message : `engine: ${err?.message ?? err}`)}\n`);
+  process.stderr.write(`${chalk.red(usage ? err.message : `engine: ${(err as Error | undefined)?.message ?? String(err)}`)}\n`);
   process.exitCode = usage ? EXIT.usage : EXIT.failed;
 }

@@ -1,16 +1,22 @@
-// The system's Nginx run on a rendered site, by `npm run local` and the test suites: the site wrapped by
-// standaloneConf() in a temp prefix, Nginx in the foreground as our child, resolved once it accepts
-// on every port. The master leads its own process group, so stop() ends it and its workers together
-// and a terminal's Ctrl-C reaches only us: we decide when Nginx stops.
+// The system's Nginx run on a rendered site, by `npm run local`, the bench and the test suites: the site
+// wrapped by standaloneConf() in a temp prefix, Nginx in the foreground as our child, resolved once it
+// accepts on every port. The master leads its own process group, so stop() ends it and its workers
+// together and a terminal's Ctrl-C reaches only us: we decide when Nginx stops.
 import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, constants, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { standaloneConf } from "./standalone.js";
+import { renderSite, type SiteOptions } from "../nginx/index.js";
+import { standaloneConf } from "../nginx/standalone.js";
+import { pollUntil } from "./poll.js";
+import { freePort } from "./ports.js";
 
-export const NGINX_INSTALL = "apt-get install -y nginx (Debian/Ubuntu), brew install nginx (macOS)";
+const NGINX_INSTALL = "apt-get install -y nginx (Debian/Ubuntu), brew install nginx (macOS)";
+
+/** Why there is no Nginx to run, with the install line. */
+export const NGINX_MISSING = `nginx not found on PATH or in /usr/sbin; install it: ${NGINX_INSTALL}`;
 
 /** `nginx` on PATH, else /usr/sbin or /usr/local/sbin (Debian installs it outside a user's PATH). */
 export function findNginx(): string | undefined {
@@ -90,15 +96,6 @@ export async function runNginx(run: NginxRun): Promise<NginxProcess> {
   } catch (err) {
     await rm(prefix, { recursive: true, force: true });
     throw err;
-  }
-}
-
-/** Resolves once `check` holds, checked every 20 ms; rejects after `timeoutMs` naming `what`. */
-export async function pollUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
@@ -187,4 +184,67 @@ async function waitForPort(port: number, gaveUp: () => boolean): Promise<void> {
       socket.once("error", () => resolve(false));
     });
   await pollUntil(async () => gaveUp() || (await connects()), `nginx to accept on 127.0.0.1:${port}`);
+}
+
+/** Site options as renderSite takes them, minus what startNginx fills in (free ports, log path). */
+export type FreeSiteOptions = Omit<SiteOptions, "listen" | "accessLog"> & Partial<Pick<SiteOptions, "listen" | "accessLog">>;
+
+export interface NginxInput {
+  /** Rendered with renderSite: listen defaults to free ports on 127.0.0.1, accessLog to the prefix. */
+  options?: FreeSiteOptions;
+  /** With `options`: change the rendered text before it runs (e.g. drop a line for a control test). */
+  edit?: (site: string) => string;
+  /** Or a ready site text, given the ports and prefix to use (it must listen on ports.http). */
+  site?: (ctx: { http: number; https: number; prefix: string }) => string;
+  /** With `site`: whether it also listens on ports.https with TLS (for httpsUrl and the wait). */
+  https?: boolean;
+  /** Extra http-level text, e.g. `gzip on; gzip_types text/event-stream;`. */
+  httpLevel?: string;
+}
+
+/** runNginx's process, with the URLs and ports the site listens on. */
+export interface RunningNginx extends NginxProcess {
+  /** `http://127.0.0.1:<port>`: the plain listener (with TLS on, the one that redirects). */
+  readonly httpUrl: string;
+  readonly httpsUrl?: string;
+  readonly httpPort: number;
+  readonly httpsPort?: number;
+}
+
+/** The system's Nginx (`binary`) on a site that listens on free loopback ports. */
+export async function startNginx(binary: string, input: NginxInput): Promise<RunningNginx> {
+  // A free port can be taken between our probe and Nginx's bind; then try again with new ones.
+  for (let attempt = 1; ; attempt++) {
+    const free = { http: await freePort(), https: await freePort() };
+    const { site, ports, https } = planSite(input, free);
+    try {
+      const nginx = await runNginx({ binary, site, ports: https ? [ports.http, ports.https] : [ports.http], httpLevel: input.httpLevel });
+      return {
+        ...nginx,
+        httpUrl: `http://127.0.0.1:${ports.http}`,
+        httpsUrl: https ? `https://127.0.0.1:${ports.https}` : undefined,
+        httpPort: ports.http,
+        httpsPort: https ? ports.https : undefined,
+      };
+    } catch (err) {
+      if (attempt < 5 && /Address already in use/.test(String(err))) continue;
+      throw err;
+    }
+  }
+}
+
+/** The site text (given the prefix) and the ports it listens on: the rendered options' own, or `free`. */
+export function planSite(input: NginxInput, free: { http: number; https: number }) {
+  if (!input.options === !input.site) throw new Error("startNginx/nginxTest: give exactly one of options or site");
+  if (input.site) {
+    const site = input.site;
+    return { site: (prefix: string) => site({ ...free, prefix }), ports: free, https: input.https ?? false };
+  }
+  const options = input.options!;
+  const listen = options.listen ?? { http: free.http, https: options.tls ? free.https : undefined, address: "127.0.0.1" };
+  const site = (prefix: string) => {
+    const rendered = renderSite({ ...options, listen, accessLog: options.accessLog ?? path.join(prefix, "access.log") });
+    return input.edit ? input.edit(rendered) : rendered;
+  };
+  return { site, ports: { http: listen.http, https: listen.https ?? free.https }, https: listen.https !== undefined };
 }

@@ -4,7 +4,7 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
-import { buildArtifacts, type FunctionArtifacts } from "../../function/build.js";
+import { buildArtifacts, type FunctionArtifacts } from "../function/build.js";
 
 export interface ZipEntry {
   name: string;

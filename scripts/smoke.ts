@@ -5,10 +5,10 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chalk } from "zx";
-import { EXIT, stringFlag, UsageError } from "./lib/cli.ts";
-import { smokeAndPrint } from "./lib/present.ts";
-import { Redactor } from "./lib/secrets.ts";
-import { parseSmokeArgs, SMOKE_HELP, smokeSettings, smokeTarget } from "./lib/smoke-args.ts";
+import { EXIT, stringFlag, UsageError } from "./lib/cli.js";
+import { smokeAndPrint } from "./lib/present.js";
+import { Redactor } from "./lib/secrets.js";
+import { parseSmokeArgs, SMOKE_HELP, smokeSettings, smokeTarget } from "./lib/smoke-args.js";
 
 const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const redactor = new Redactor();
@@ -27,6 +27,6 @@ try {
   }
 } catch (err) {
   const usage = err instanceof UsageError;
-  process.stderr.write(`${chalk.red(redactor.mask(usage ? err.message : `smoke: ${err?.message ?? err}`))}\n`);
+  process.stderr.write(`${chalk.red(redactor.mask(usage ? err.message : `smoke: ${(err as Error | undefined)?.message ?? String(err)}`))}\n`);
   process.exitCode = usage ? EXIT.usage : EXIT.failed;
 }

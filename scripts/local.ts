@@ -8,31 +8,30 @@ import { constants } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chalk, spinner } from "zx";
-import { findNginx } from "../nginx/run.ts";
-import { build, needsBuild } from "./lib/build.ts";
-import { EXIT, spinnerAllowed, UsageError } from "./lib/cli.ts";
-import { Guard } from "./lib/guard.ts";
-import { clientHelp, nginxMissingOutcome, stoppedLine } from "./lib/local-print.ts";
-import { LOCAL_HELP, parseLocalArgs } from "./lib/local-args.ts";
-import { startLocalChain } from "./lib/local.ts";
-import { portProblem } from "./lib/ports.ts";
-import { Teardown } from "./lib/teardown.ts";
-import { smokeAndPrint } from "./lib/present.ts";
-import { Redactor } from "./lib/secrets.ts";
-import { smokeSettings } from "./lib/smoke-args.ts";
+import { findNginx } from "../chain/nginx.js";
+import { build, needsBuild } from "./lib/build.js";
+import { EXIT, spinnerAllowed, UsageError } from "./lib/cli.js";
+import { Guard } from "./lib/guard.js";
+import { clientHelp, nginxMissingOutcome, stoppedLine } from "./lib/local-print.js";
+import { LOCAL_HELP, parseLocalArgs } from "./lib/local-args.js";
+import { startLocalChain } from "./lib/local.js";
+import { portProblem } from "./lib/ports.js";
+import { Teardown } from "../chain/teardown.js";
+import { smokeAndPrint } from "./lib/present.js";
+import { Redactor } from "./lib/secrets.js";
+import { smokeSettings } from "./lib/smoke-args.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const redactor = new Redactor();
 const teardown = new Teardown();
-/** @type {Guard | undefined} */
-let guard;
+let guard: Guard | undefined;
 let toStderr = false;
 // A closed terminal (after a hangup) must not turn the stop into a crash.
 for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
-const say = (line) => (toStderr ? process.stderr : process.stdout).write(`${redactor.mask(line)}\n`);
+const say = (line: string) => (toStderr ? process.stderr : process.stdout).write(`${redactor.mask(line)}\n`);
 
 let stopping = false;
-async function stopAll(exitCode) {
+async function stopAll(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   await teardown.run();
@@ -44,7 +43,7 @@ async function stopAll(exitCode) {
 }
 // Ctrl-C, kill, a closing terminal: the chain stops in order, and the status names the signal
 // (128 + its number, as a shell reports a process it ended).
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => void stopAll(128 + constants.signals[signal]));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stopAll(128 + constants.signals[signal]));
 // Its parent (npm, a shell) gone means nobody is left to stop the chain: it stops itself.
 const parent = process.ppid;
 setInterval(() => {
@@ -62,7 +61,8 @@ try {
   const { options } = args;
   toStderr = options.flags.json === true;
   const settings = await smokeSettings(options.flags);
-  for (const secret of [options.proxyToken, options.accessCode, options.upstream.key]) redactor.add(secret);
+  const upstreamKey = options.upstream.kind === "url" ? options.upstream.key : undefined;
+  for (const secret of [options.proxyToken, options.accessCode, upstreamKey]) redactor.add(secret);
   const nginx = options.nginx ?? findNginx();
   const ports = { "--proxy-port": options.proxyPort, ...(nginx ? { "--http-port": options.httpPort } : {}) };
   const taken = await portProblem(ports);
@@ -73,7 +73,7 @@ try {
     await (spinnerAllowed(toStderr) ? spinner("npm run build", () => build(root)) : build(root));
   }
   guard = new Guard(ports);
-  const proxyLog = options.check ? undefined : (line) => say(`proxy │ ${line}`);
+  const proxyLog = options.check ? undefined : (line: string) => say(`proxy │ ${line}`);
   const chain = await startLocalChain(root, options, { say, proxyLog }, { stops: teardown, guard, nginx });
   if (chain.web.kind === "nextchat") redactor.add(chain.web.accessCode);
 
@@ -94,6 +94,6 @@ try {
   }
 } catch (err) {
   const usage = err instanceof UsageError;
-  process.stderr.write(`${chalk.red(redactor.mask(usage ? err.message : `local: ${err?.message ?? err}`))}\n`);
+  process.stderr.write(`${chalk.red(redactor.mask(usage ? err.message : `local: ${(err as Error | undefined)?.message ?? String(err)}`))}\n`);
   await stopAll(usage ? EXIT.usage : EXIT.failed);
 }
