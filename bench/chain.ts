@@ -1,7 +1,9 @@
 // The hops under measurement, as they run in production: the built bundle unpacked from function.zip
-// and run as a child process with the bootstrap's Node flags, and the rendered site in the system Nginx.
+// and started by its bootstrap for a function memory (which picks Node's flags), and the rendered site
+// in the system Nginx.
 import path from "node:path";
-import { NODE_FLAGS } from "../function/build.js";
+import { bootstrapCommand } from "../function/build.js";
+import { MEMORY_ENV } from "../function/src/limits.js";
 import { nginxSkipReason, startNginx, type RunningNginx } from "../test/fixtures/nginx.js";
 import { unpackBuiltProxy } from "../test/function/bundle.js";
 import { healthz, startServer, type Probe, type ServerProcess } from "./process.js";
@@ -13,8 +15,8 @@ export interface BuiltProxy {
   readonly zipBytes: number;
   /** The node binary that runs it (default: the one running the bench). */
   readonly node: string;
-  /** What node runs it with: the bootstrap's NODE_FLAGS unless a run compares others. */
-  readonly nodeFlags: readonly string[];
+  /** Flags to run node with directly instead of through the bootstrap, to compare others. */
+  readonly nodeFlags?: readonly string[];
   cleanup(): Promise<void>;
 }
 
@@ -25,14 +27,18 @@ export async function buildProxy(options: { node?: string; nodeFlags?: readonly 
     bundleBytes: Buffer.byteLength(artifacts.bundle),
     zipBytes: artifacts.zip.length,
     node: options.node ?? process.execPath,
-    nodeFlags: options.nodeFlags ?? NODE_FLAGS,
+    ...(options.nodeFlags ? { nodeFlags: options.nodeFlags } : {}),
     cleanup,
   };
 }
 
-/** `node <nodeFlags> index.mjs` relaying to `upstreamUrl`, ready once `probe` succeeds (default /healthz). */
-export function startBuiltProxy(built: BuiltProxy, upstreamUrl: string, probe: Probe = healthz): Promise<ServerProcess> {
-  return startServer({ node: built.node, args: [...built.nodeFlags, path.join(built.dir, "index.mjs")], cwd: built.dir, env: { UPSTREAM_URL: upstreamUrl } }, probe);
+/**
+ * The proxy as a function of `memoryMb` starts it (its bootstrap, with `built.node`), relaying to
+ * `upstreamUrl`; ready once `probe` succeeds (default /healthz).
+ */
+export function startBuiltProxy(built: BuiltProxy, memoryMb: number, upstreamUrl: string, probe: Probe = healthz): Promise<ServerProcess> {
+  const [command, ...args] = built.nodeFlags ? [built.node, ...built.nodeFlags, path.join(built.dir, "index.mjs")] : bootstrapCommand(built.dir, built.node);
+  return startServer({ command: command!, args, cwd: built.dir, env: { UPSTREAM_URL: upstreamUrl, [MEMORY_ENV]: String(memoryMb) } }, probe);
 }
 
 /** The proxy's request log lines (stdout), parsed; startup and shutdown events left out. */

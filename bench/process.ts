@@ -9,9 +9,8 @@ import { performance } from "node:perf_hooks";
 import { freePort } from "../test/fixtures/nginx.js";
 
 export interface ServerSpec {
-  /** The node binary. */
-  node: string;
-  /** Node flags, then the script. */
+  /** The node binary, or what starts it (the proxy's bootstrap runs through /bin/sh). */
+  command: string;
   args: readonly string[];
   env?: Record<string, string>;
   cwd?: string;
@@ -60,7 +59,7 @@ export async function startServer(spec: ServerSpec, probe: Probe = healthz): Pro
 async function launch(spec: ServerSpec, probe: Probe, port: number): Promise<ServerProcess> {
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(spec.node, spec.args, {
+  const child = spawn(spec.command, spec.args, {
     cwd: spec.cwd,
     env: { PATH: process.env.PATH, ...spec.env, HOST: "127.0.0.1", PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
@@ -82,11 +81,11 @@ async function launch(spec: ServerSpec, probe: Probe, port: number): Promise<Ser
     if (await probe(url)) break;
     if (gone()) {
       await exited;
-      throw new Error(`${spec.args.at(-1)} exited (code ${child.exitCode}, signal ${child.signalCode}) before answering: ${err.trim()}`);
+      throw new Error(`${[spec.command, ...spec.args].join(" ")} exited (code ${child.exitCode}, signal ${child.signalCode}) before answering: ${err.trim()}`);
     }
     if (performance.now() > deadline) {
       await close();
-      throw new Error(`${spec.args.at(-1)} did not answer on ${url} within ${READY_TIMEOUT_MS} ms: ${err.trim()}`);
+      throw new Error(`${[spec.command, ...spec.args].join(" ")} did not answer on ${url} within ${READY_TIMEOUT_MS} ms: ${err.trim()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, PROBE_INTERVAL_MS));
   }

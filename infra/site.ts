@@ -64,6 +64,7 @@ export async function deploySite(
           environment: proxyEnvironment({
             upstream: settings.upstream,
             timeoutSec: fnSettings.timeoutSec,
+            memoryMb: fnSettings.memoryMb,
             proxyToken: credentials.proxyToken,
             ...(credentials.proxyApiKey ? { openaiApiKey: credentials.proxyApiKey } : {}),
           }),

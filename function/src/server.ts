@@ -1,7 +1,7 @@
 // The proxy's request flow. Each request passes, in order: framing → CORS preflight → target → method →
 // auth → declared size → relay. Errors of its own go out through `reply`; the status of each comes from
 // errors.ts and nowhere else.
-import http, { type ClientRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import type { ClientRequest, IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { pipeline, Transform } from "node:stream";
 import { authorizer } from "./auth.js";
@@ -17,7 +17,9 @@ import {
   unmetExpectation,
   upstreamRequestHeaders,
 } from "./headers.js";
+import { FULL_COLLECTION_EVERY } from "./limits.js";
 import { eventLine, requestLine, type ClientFailure, type LogSink, type RequestLog } from "./log.js";
+import { http } from "./nodeHttp.js";
 import { keyRedacted } from "./redact.js";
 import { loggablePath, maskedPath, resolveTarget } from "./target.js";
 import { createUpstream, mayRetry } from "./upstream.js";
@@ -30,7 +32,7 @@ const HEALTH_BODY = JSON.stringify({ status: "ok" });
 const CLIENT_KEEPALIVE_MS = 65_000;
 
 export interface ProxyServer {
-  readonly server: http.Server;
+  readonly server: Server;
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, lets requests in flight finish (streams included), then closes. */
   shutdown(): Promise<void>;
@@ -42,6 +44,8 @@ export interface ProxyDeps {
   log: LogSink;
   /** Wall clock for the keep-alive pool (upstream.ts). */
   now?: () => number;
+  /** Collects the young generation, or with `full` everything (V8's `gc`, when the flags expose it): config.collectEveryBytes. */
+  collectGarbage?: (full: boolean) => void;
 }
 
 /** Per-request state shared by the steps below. */
@@ -67,6 +71,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
   const serverKey = config.auth.kind === "key" ? config.auth.apiKey : undefined;
   let draining = false;
   const responding = new WeakMap<Socket, ServerResponse>();
+  const relayed = collector(config.collectEveryBytes, deps.collectGarbage);
 
   // Node 20 answers a request without Host itself, with an empty 400: framingProblem does it in JSON.
   const server = http.createServer({ requireHostHeader: false });
@@ -218,7 +223,10 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
   function sendBody(x: Exchange, up: ClientRequest): void {
     const { req, entry } = x;
     if (req.headers["transfer-encoding"] === undefined) {
-      req.on("data", (chunk: Buffer) => (entry.in += chunk.length));
+      req.on("data", (chunk: Buffer) => {
+        entry.in += chunk.length;
+        relayed(chunk.length);
+      });
       req.on("error", (err) => up.destroy(err));
       req.pipe(up);
       return;
@@ -240,6 +248,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
           return;
         }
         x.entry.in += chunk.length;
+        relayed(chunk.length);
         done(null, chunk);
       },
     });
@@ -286,6 +295,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
       start();
       entry.ttfbMs ??= elapsed(x);
       entry.out += chunk.length;
+      relayed(chunk.length);
       if (!res.write(chunk)) {
         body.pause();
         stalled ??= setTimeout(() => {
@@ -375,7 +385,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
         });
       });
       const address = server.address() as AddressInfo;
-      deps.log(eventLine("listening", { host: address.address, port: address.port, upstream: `${config.upstream.protocol}//${config.upstream.host}${config.upstream.basePath}`, auth: config.auth.kind }));
+      deps.log(eventLine("listening", { host: address.address, port: address.port, upstream: `${config.upstream.protocol}//${config.upstream.host}${config.upstream.basePath}`, auth: config.auth.kind, memoryMb: config.memoryMb, maxConnections: config.maxConnections }));
       return address;
     },
     shutdown() {
@@ -391,6 +401,24 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
       upstream.destroy();
       return closed;
     },
+  };
+}
+
+/**
+ * Counts the bytes relayed (both ways) and collects after every `everyBytes`: what the kernel takes
+ * before backpressure has passed through a fresh buffer per read, garbage that would otherwise wait
+ * for V8 (limits.ts COLLECT_EVERY_BYTES).
+ */
+function collector(everyBytes: number | undefined, collect: ((full: boolean) => void) | undefined): (bytes: number) => void {
+  if (everyBytes === undefined || collect === undefined) return () => {};
+  let since = 0;
+  let collections = 0;
+  return (bytes) => {
+    since += bytes;
+    if (since < everyBytes) return;
+    since %= everyBytes;
+    collections += 1;
+    collect(collections % FULL_COLLECTION_EVERY === 0);
   };
 }
 

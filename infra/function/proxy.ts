@@ -1,5 +1,6 @@
 // Facts about the proxy (../../function) that every function provider shares.
 import type * as pulumi from "@pulumi/pulumi";
+import { MEMORY_ENV } from "../../function/src/limits.js";
 
 /** The proxy's default PORT, and the port SCF web functions and FC custom runtimes call. */
 export const PROXY_PORT = 9000;
@@ -17,6 +18,8 @@ export interface ProxyEnvironmentArgs {
   /** The OpenAI-compatible base the proxy relays to, without `/v1`. */
   upstream: string;
   timeoutSec: number;
+  /** The function's memory: the proxy's Node flags and connection cap follow it (function/src/limits.ts). */
+  memoryMb: number;
   /** Always set: without it the function URL is an open relay anyone can run up a bill on. */
   proxyToken: pulumi.Output<string>;
   /** With it, callers send only the token and the proxy swaps in the key. */
@@ -29,6 +32,7 @@ export function proxyEnvironment(args: ProxyEnvironmentArgs): Record<string, pul
     UPSTREAM_URL: args.upstream,
     UPSTREAM_TIMEOUT_MS: String(args.timeoutSec * 1000),
     MAX_BODY_BYTES: String(MAX_BODY_BYTES),
+    [MEMORY_ENV]: String(args.memoryMb),
     PROXY_TOKEN: args.proxyToken,
     ...(args.openaiApiKey ? { OPENAI_API_KEY: args.openaiApiKey } : {}),
   };

@@ -1,10 +1,11 @@
-// The built proxy (function/dist/index.mjs) as the cloud runs it: its own node process with the
-// function's NODE_FLAGS, configured by environment only. Resolved once it logs that it listens.
+// The built proxy (function/dist/index.mjs) as the cloud runs it: started by its bootstrap with this
+// node, which picks Node's flags (FUNCTION_MEMORY_MB in the environment; without it, the smallest
+// function's), configured by environment only. Resolved once it logs that it listens.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { NODE_FLAGS } from "../../function/build.js";
+import { bootstrapCommand } from "../../function/build.js";
 
 export interface ProxyProcess {
   readonly pid: number;
@@ -34,7 +35,8 @@ process.once("exit", () => {
 });
 
 export async function runProxy(run: ProxyRun): Promise<ProxyProcess> {
-  const child = spawn(process.execPath, [...NODE_FLAGS, path.join(run.dist, "index.mjs")], {
+  const [command, ...args] = bootstrapCommand(run.dist, process.execPath);
+  const child = spawn(command!, args, {
     cwd: run.dist,
     env: { PATH: process.env.PATH, ...run.env, HOST: run.host, PORT: String(run.port) },
     // Its own process group: a terminal's Ctrl-C reaches us, and we stop the proxy in order.

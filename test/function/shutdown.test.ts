@@ -3,8 +3,7 @@
 import net from "node:net";
 import http from "node:http";
 import { describe, expect, it } from "vitest";
-import { NODE_FLAGS } from "../../function/build.js";
-import { spawnProxy, waitForLog } from "../fixtures/proxy.js";
+import { spawnFunction, waitForLog } from "../fixtures/proxy.js";
 import { startUpstream } from "../fixtures/upstream.js";
 import { unpackBuiltProxy } from "./bundle.js";
 import { closeAfterEach } from "./cleanup.js";
@@ -24,7 +23,7 @@ describe("graceful shutdown", () => {
     const { dir, cleanup } = await unpackBuiltProxy();
     closing({ close: cleanup });
     const u = closing(await startUpstream({ scenario: { manual: true } }));
-    const p = closing(await spawnProxy(dir, { UPSTREAM_URL: u.url }, NODE_FLAGS));
+    const p = closing(await spawnFunction(dir, { UPSTREAM_URL: u.url }));
 
     let data = "";
     const done = new Promise<boolean>((resolve) => {

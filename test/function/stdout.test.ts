@@ -1,8 +1,7 @@
 // The log goes to stdout, and whoever reads it (the platform's log agent, a pipe) can go away. The
 // proxy must go on serving without its log rather than die on the next line (EPIPE).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NODE_FLAGS } from "../../function/build.js";
-import { spawnProxy } from "../fixtures/proxy.js";
+import { spawnFunction } from "../fixtures/proxy.js";
 import { startUpstream } from "../fixtures/upstream.js";
 import { unpackBuiltProxy } from "./bundle.js";
 import { closeAfterEach } from "./cleanup.js";
@@ -20,7 +19,7 @@ const closing = closeAfterEach();
 describe("stdout", () => {
   it("closed by its reader: the proxy keeps serving, without its log", async () => {
     const upstream = closing(await startUpstream());
-    const proxy = closing(await spawnProxy(bundle.dir, { UPSTREAM_URL: upstream.url }, NODE_FLAGS));
+    const proxy = closing(await spawnFunction(bundle.dir, { UPSTREAM_URL: upstream.url }));
     proxy.child.stdout!.destroy();
     // Each answer writes a log line into the closed pipe; a dead process would refuse the next request.
     for (let i = 0; i < 5; i++) {

@@ -1,8 +1,7 @@
 // An https upstream, as api.openai.com is: certificate checked, SNI and Host its own name, one TLS
 // connection reused across requests; a certificate that does not verify is a 502, not a relay.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NODE_FLAGS } from "../../function/build.js";
-import { spawnProxy, startProxy } from "../fixtures/proxy.js";
+import { spawnFunction, startProxy } from "../fixtures/proxy.js";
 import { makeTlsMaterial, type TlsMaterial } from "../fixtures/tls.js";
 import { startUpstream } from "../fixtures/upstream.js";
 import { unpackBuiltProxy } from "./bundle.js";
@@ -26,11 +25,12 @@ describe("https upstream", () => {
   it("verifies the certificate, sends SNI and Host, and keeps one TLS connection", async () => {
     const upstream = closing(await startUpstream({ tls, apiKey: "sk-tls" }));
     // The test certificate is trusted the way an operator would add a CA: Node's own variable.
-    const proxy = closing(await spawnProxy(
-      bundle.dir,
-      { UPSTREAM_URL: `https://localhost:${upstream.port}`, PROXY_TOKEN: "pt-tls-token-0123456", OPENAI_API_KEY: "sk-tls", NODE_EXTRA_CA_CERTS: tls.certFile },
-      NODE_FLAGS,
-    ));
+    const proxy = closing(await spawnFunction(bundle.dir, {
+      UPSTREAM_URL: `https://localhost:${upstream.port}`,
+      PROXY_TOKEN: "pt-tls-token-0123456",
+      OPENAI_API_KEY: "sk-tls",
+      NODE_EXTRA_CA_CERTS: tls.certFile,
+    }));
     for (let i = 0; i < 3; i++) {
       expect((await send(`${proxy.url}/v1/models`, { headers: { authorization: "Bearer pt-tls-token-0123456" } })).status).toBe(200);
     }

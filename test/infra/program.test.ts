@@ -30,7 +30,6 @@ const { secretSettings, validateConfig } = await import("../../infra/config.js")
 const { deploySite } = await import("../../infra/site.js");
 const { crc64 } = await import("../../infra/function/crc64.js");
 const { FC_NODE_PATH, fcCpu } = await import("../../infra/function/aliyun.js");
-const { NODE_FLAGS } = await import("../../function/build.js");
 
 const FUNCTIONS = ["tencent", "aliyun", "docker", "none"] as const satisfies readonly FunctionProviderName[];
 const DNS = ["cloudflare", "dnspod", "alidns", "none"] as const satisfies readonly DnsProviderName[];
@@ -140,7 +139,7 @@ const checkFunction = {
       instanceConcurrency: 2,
       internetAccess: true,
       code: { zipFile: artifacts.zip.toString("base64"), checksum: crc64(artifacts.zip) },
-      customRuntimeConfig: { commands: [FC_NODE_PATH, ...NODE_FLAGS, "/code/index.mjs"], port: 9000 },
+      customRuntimeConfig: { commands: ["/bin/sh", "/code/scf_bootstrap", FC_NODE_PATH], port: 9000 },
     });
     expect(fc.provider).toMatch(/[:$]pulumi:providers:alicloud::proxy::proxy-id$/);
     const region = run.mocks.one("pulumi:providers:alicloud", "proxy");
@@ -160,8 +159,11 @@ const checkFunction = {
     expect(reveal(proxy.inputs)).toMatchObject({
       name: "gptsite-proxy",
       image: "sha256:image-of-node:20.18.0-alpine",
-      command: ["node", ...NODE_FLAGS, "/app/index.mjs"],
-      uploads: [{ file: "/app/index.mjs", content: artifacts.bundle }],
+      command: ["/bin/sh", "/app/scf_bootstrap", "node"],
+      uploads: [
+        { file: "/app/index.mjs", content: artifacts.bundle },
+        { file: "/app/scf_bootstrap", content: artifacts.bootstrap },
+      ],
       networksAdvanced: [{ name: "gptsite", aliases: ["gptsite-proxy"] }],
       memory: 128,
       restart: "always",
@@ -259,6 +261,8 @@ function checkSite(run: Run, c: Combination): void {
       UPSTREAM_URL: "https://api.openai.com",
       UPSTREAM_TIMEOUT_MS: "900000",
       MAX_BODY_BYTES: String(20 * 1024 * 1024),
+      // Node's flags and the connection cap follow it (the default functionMemoryMb).
+      FUNCTION_MEMORY_MB: "128",
       PROXY_TOKEN,
       ...(c.serverKey ? { OPENAI_API_KEY: API_KEY } : {}),
     });

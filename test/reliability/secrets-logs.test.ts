@@ -5,10 +5,9 @@
 // `%3Fkey=`), upstream failures, refusals at start-up. Not covered, and said so in the README: Nginx's
 // error log, which quotes the raw request line of a request it rejects.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NODE_FLAGS } from "../../function/build.js";
 import { unpackBuiltProxy } from "../function/bundle.js";
 import { nginxBinary } from "../fixtures/nginx.js";
-import { spawnProxy } from "../fixtures/proxy.js";
+import { spawnFunction } from "../fixtures/proxy.js";
 import { DEFAULT_CHUNKS } from "../fixtures/upstream.js";
 import { streamChat } from "./load.js";
 import { rawExchange } from "./raw.js";
@@ -81,7 +80,7 @@ describe.skipIf(!nginxBinary)("secrets in logs", () => {
         { UPSTREAM_URL: `https://user:${KEY}@api.example.com`, PROXY_TOKEN: TOKEN, OPENAI_API_KEY: KEY },
         { UPSTREAM_URL: "http://llm.example", PROXY_TOKEN: TOKEN, OPENAI_API_KEY: KEY },
       ]) {
-        const started = spawnProxy(built.dir, env, NODE_FLAGS);
+        const started = spawnFunction(built.dir, env);
         await expect(started).rejects.toThrow(/^proxy exited \(code 2, signal null\) before listening: gptsite proxy: /);
         const message = String(await started.catch((err: Error) => err.message));
         for (const secret of SECRETS) expect(message.includes(secret), `${JSON.stringify(Object.keys(env))}: ${message}`).toBe(false);

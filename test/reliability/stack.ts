@@ -1,14 +1,14 @@
 // The whole chain as it runs for real, for the reliability suites: the test upstream ← the built
-// proxy bundle as a child process with the function's Node flags (so /proc shows its memory and
+// proxy bundle started by its bootstrap, as the function runs it (so /proc shows its memory and
 // descriptors, and it can be killed) ← [the NextChat double ←] the system Nginx. The proxy listens
 // on a fixed port, so a restarted process is found again by the Nginx already running.
 import { readFile, readdir } from "node:fs/promises";
-import { NODE_FLAGS } from "../../function/build.js";
 import type { Env } from "../../function/src/config.js";
+import { MEMORY_ENV, SMALLEST_MEMORY_MB } from "../../function/src/limits.js";
 import { unpackBuiltProxy } from "../function/bundle.js";
 import { freePort, startNginx, type FixtureSiteOptions, type RunningNginx } from "../fixtures/nginx.js";
 export { pollUntil } from "../fixtures/nginx.js";
-import { spawnProxy, type SpawnedProxy } from "../fixtures/proxy.js";
+import { spawnFunction, type SpawnedProxy } from "../fixtures/proxy.js";
 import { startUpstream, type TestUpstream, type UpstreamOptions } from "../fixtures/upstream.js";
 import { startWebDouble, type WebDouble, type WebDoubleOptions } from "../fixtures/web.js";
 import { Teardown } from "../../scripts/lib/teardown.js";
@@ -50,8 +50,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const upstream = await startUpstream(options.upstream);
     stops.push(() => upstream.close());
     const proxyPort = await freePort();
-    const env: Env = { UPSTREAM_URL: upstream.url, ...options.env, PORT: String(proxyPort) };
-    const spawnIt = () => spawnProxy(built.dir, env, NODE_FLAGS);
+    // The smallest function unless a suite says otherwise: the limits it keeps are the tightest.
+    const env: Env = { UPSTREAM_URL: upstream.url, [MEMORY_ENV]: String(SMALLEST_MEMORY_MB), ...options.env, PORT: String(proxyPort) };
+    const spawnIt = () => spawnFunction(built.dir, env);
     let proxy = await spawnIt();
     // Whichever process is current when the stack closes.
     stops.push(() => proxy.close());
