@@ -166,7 +166,7 @@ export function renderTable(report: Report): string {
     [`peak, then ${mt.uploads} uploads of ${mt.uploadMb} MiB, one at a time`, (r) => r.memory && fig(r.memory.afterUploadsPeakMb, mb)],
     ["connection cap (MAX_CONNECTIONS for the size)", (r) => r.floods && String(r.floods.maxConnections)],
     [`peak, ${ft.idleConnections.toLocaleString("en")} idle connections`, (r) => r.floods && fig(r.floods.idleConnectionsPeakMb, mb)],
-    [`peak, ${ft.slowReaders} clients reading nothing of a ${ft.answerMib} MiB stream`, (r) => r.floods && fig(r.floods.slowStreamReadersPeakMb, mb)],
+    [`peak, ${ft.slowReaders} clients reading nothing of ${ft.answerMib} MiB streamed`, (r) => r.floods && fig(r.floods.slowStreamReadersPeakMb, mb)],
     [`peak, ${ft.slowReaders} clients reading nothing of ${ft.answerMib} MiB of JSON`, (r) => r.floods && fig(r.floods.slowJsonReadersPeakMb, mb)],
     [`peak, ${ft.uploads} concurrent uploads of ${ft.uploadMib} MiB`, (r) => r.floods && fig(r.floods.concurrentUploadsPeakMb, mb)],
     ["worst peak, and 90% of the size", (r) => { const w = worstPeak(r); return w ? `${mb(w.mb)} of ${mb(r.memoryMb * HEADROOM_SHARE)} (${w.load})` : undefined; }],
