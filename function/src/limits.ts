@@ -14,14 +14,14 @@ export const ROOMY_FROM_MB = 128;
 
 /**
  * Below ROOMY_FROM_MB. V8 sizes its heap for the machine, not for the function, and would grow past
- * 64 MB before collecting: a small heap, and lite mode (no optimizing compiler, lazy feedback), which
- * kept idle connections and slow readers the lowest (5,000 idle sockets 45.9 MB against 50.4 without
- * it). `--expose-gc` lets the proxy collect as it relays (COLLECT_EVERY_BYTES); `--single-threaded-gc`
+ * 64 MB before collecting: a small heap, and lite mode (no optimizing compiler, lazy feedback), without
+ * which 5,000 idle sockets peak at 50.2 MB rather than 45.7, and slow readers past 57.6 MB (90% of 64).
+ * `--expose-gc` lets the proxy collect as it relays (COLLECT_EVERY_BYTES); `--single-threaded-gc`
  * frees the buffers a collection found dead at once, not when a helper thread gets a core (16
- * concurrent 20 MiB uploads peaked anywhere from 48 to 59 MB without it, 48 to 50 with it). Lite mode has no
- * WebAssembly: `--no-expose-wasm` keeps V8 from warning so on stderr (nodeHttp.ts says why the proxy
- * needs none). Their price: ~4× the CPU per request, and Node's embedded code cache (any V8 flag
- * changes V8's cache tag, so Node compiles its own modules at start-up).
+ * concurrent 20 MiB uploads, young collections only: 48 to 59 MB without it, 48 to 50 with it).
+ * Lite mode has no WebAssembly: `--no-expose-wasm` keeps V8 from warning so on stderr (nodeHttp.ts says why the proxy
+ * needs none). Their price: ~6× the CPU per request, and Node's embedded code cache (any V8 flag
+ * changes V8's cache tag, so Node compiles its own modules at start-up: ~19 ms).
  */
 export const SMALL_MEMORY_FLAGS: readonly string[] = [
   "--max-old-space-size=24",
