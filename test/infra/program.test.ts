@@ -126,8 +126,8 @@ const checkFunction = {
       type: "HTTP",
       zipSha256: artifacts.zipSha256,
     });
-    // An SCF web function's port is the one its bootstrap starts the proxy on.
-    expect(artifacts.bootstrap).toContain("export PORT=9000 HOST=0.0.0.0");
+    // An SCF web function's port is the one its bootstrap starts the proxy on: 9000 unless PORT is set.
+    expect(artifacts.bootstrap).toContain('export PORT="${PORT:-9000}" HOST="${HOST:-0.0.0.0}"');
   },
   aliyun: (run: Run) => {
     const fc = run.mocks.one("alicloud:fc/v3Function:V3Function");
