@@ -3,7 +3,7 @@
 // in the system Nginx.
 import path from "node:path";
 import { bootstrapCommand } from "../function/build.js";
-import { MEMORY_ENV } from "../function/src/limits.js";
+import { MEMORY_ENV, nodeFlagsFor } from "../function/src/limits.js";
 import { nginxSkipReason, startNginx, type RunningNginx } from "../test/fixtures/nginx.js";
 import { unpackBuiltProxy } from "../test/function/bundle.js";
 import { healthz, startServer, type Probe, type ServerProcess } from "./process.js";
@@ -30,6 +30,11 @@ export async function buildProxy(options: { node?: string; nodeFlags?: readonly 
     ...(options.nodeFlags ? { nodeFlags: options.nodeFlags } : {}),
     cleanup,
   };
+}
+
+/** What node runs the proxy with at `memoryMb`: the bootstrap's choice, or the flags a run compares. */
+export function nodeFlagsAt(built: BuiltProxy, memoryMb: number): readonly string[] {
+  return built.nodeFlags ?? nodeFlagsFor(memoryMb);
 }
 
 /**

@@ -8,8 +8,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { startUpstream } from "../test/fixtures/upstream.js";
-import { nodeFlagsFor } from "../function/src/limits.js";
-import { startBuiltProxy, type BuiltProxy } from "./chain.js";
+import { nodeFlagsAt, startBuiltProxy, type BuiltProxy } from "./chain.js";
 import { CHAT_HEADERS, CHAT_PATH, STREAM_BODY } from "./load.js";
 import { healthz, startServer, type Probe } from "./process.js";
 import { figure, pairwise, type Figure } from "./stats.js";
@@ -82,7 +81,7 @@ const firstChunk: Probe = (baseUrl) =>
   });
 
 export async function measureColdStart(built: BuiltProxy, memoryMb: number, s: ColdStartSettings): Promise<ColdStartResult> {
-  const flags = built.nodeFlags ?? nodeFlagsFor(memoryMb);
+  const flags = nodeFlagsAt(built, memoryMb);
   const dir = await mkdtemp(path.join(os.tmpdir(), "gptsite-bench-hello-"));
   const upstream = await startUpstream();
   try {

@@ -8,8 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { EXIT, UsageError } from "../scripts/lib/cli.js";
-import { buildProxy } from "./chain.js";
-import { nodeFlagsFor } from "../function/src/limits.js";
+import { buildProxy, nodeFlagsAt } from "./chain.js";
 import { measureColdStart } from "./coldstart.js";
 import { measureFloods } from "./floods.js";
 import { describeMachine, loadAverage } from "./machine.js";
@@ -47,7 +46,7 @@ export async function runBench(o: BenchOptions): Promise<Report> {
       };
       bySize.push({
         memoryMb,
-        nodeFlags: built.nodeFlags ?? nodeFlagsFor(memoryMb),
+        nodeFlags: nodeFlagsAt(built, memoryMb),
         streaming: await run("streaming", () => measureStreaming(built, memoryMb, o.settings.streaming)),
         throughput: await run("throughput", () => measureThroughput(built, memoryMb, o.settings.throughput)),
         memory: await run("memory", () => measureMemory(built, memoryMb, o.settings.memory)),

@@ -39,7 +39,7 @@ export interface ProxyConfig {
   readonly memoryMb: number;
   /** Client connections open at once; Node closes one more at once. */
   readonly maxConnections: number;
-  /** Bytes relayed between two collections of the young generation; undefined: as V8 decides. */
+  /** Bytes relayed between two collections (limits.ts); undefined: as V8 decides. */
   readonly collectEveryBytes: number | undefined;
   /** How long an answer waits for a client that reads none of it before the exchange is cut. */
   readonly sendTimeoutMs: number;

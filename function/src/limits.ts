@@ -19,8 +19,8 @@ export const ROOMY_FROM_MB = 128;
  * `--expose-gc` lets the proxy collect as it relays (COLLECT_EVERY_BYTES); `--single-threaded-gc`
  * frees the buffers a collection found dead at once, not when a helper thread gets a core (16
  * concurrent 20 MiB uploads, young collections only: 48 to 59 MB without it, 48 to 50 with it).
- * Lite mode has no WebAssembly: `--no-expose-wasm` keeps V8 from warning so on stderr (nodeHttp.ts says why the proxy
- * needs none). Their price: ~6× the CPU per request, and Node's embedded code cache (any V8 flag
+ * Lite mode has no WebAssembly: `--no-expose-wasm` keeps V8 from warning so on stderr (nodeHttp.ts
+ * says why the proxy needs none). Their price: ~6× the CPU per request, and Node's embedded code cache (any V8 flag
  * changes V8's cache tag, so Node compiles its own modules at start-up: ~19 ms).
  */
 export const SMALL_MEMORY_FLAGS: readonly string[] = [

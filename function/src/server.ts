@@ -44,7 +44,7 @@ export interface ProxyDeps {
   log: LogSink;
   /** Wall clock for the keep-alive pool (upstream.ts). */
   now?: () => number;
-  /** Collects the young generation, or with `full` everything (V8's `gc`, when the flags expose it): config.collectEveryBytes. */
+  /** Collects the young generation, or with `full` everything: V8's `gc`, when the flags expose it. */
   collectGarbage?: (full: boolean) => void;
 }
 
