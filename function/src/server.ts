@@ -427,7 +427,7 @@ function hasRequestBody(req: IncomingMessage): boolean {
 }
 
 // Milliseconds since the request arrived. process.hrtime, not performance.now(): `performance` loads
-// nine perf_hooks modules, compiled from source under NODE_FLAGS (~1 ms of cold start).
+// nine perf_hooks modules, compiled from source under the small-memory flags (~1 ms of cold start).
 function elapsed(x: Exchange): number {
   return Math.round(Number(process.hrtime.bigint() - x.started) / 1e6);
 }
