@@ -1,11 +1,11 @@
 // The hops under measurement, as they run in production, from chain/: the built bundle unpacked from
-// function.zip and run as a child process with the bootstrap's Node flags, and the rendered site in
-// the system Nginx.
+// function.zip and started by its bootstrap for a function memory (which picks Node's flags), and the
+// rendered site in the system Nginx.
 import { unpackBuiltProxy } from "../chain/bundle.js";
 import { findNginx, NGINX_MISSING, startNginx, type RunningNginx } from "../chain/nginx.js";
 import type { NodeServer } from "../chain/process.js";
 import { spawnProxy } from "../chain/proxy.js";
-import { NODE_FLAGS } from "../function/build.js";
+import { MEMORY_ENV, nodeFlagsFor } from "../function/src/limits.js";
 import { healthz, type Probe } from "./process.js";
 
 export interface BuiltProxy {
@@ -15,8 +15,8 @@ export interface BuiltProxy {
   readonly zipBytes: number;
   /** The node binary that runs it (default: the one running the bench). */
   readonly node: string;
-  /** What node runs it with: the bootstrap's NODE_FLAGS unless a run compares others. */
-  readonly nodeFlags: readonly string[];
+  /** Flags to run node with directly instead of through the bootstrap, to compare others. */
+  readonly nodeFlags?: readonly string[];
   cleanup(): Promise<void>;
 }
 
@@ -27,14 +27,28 @@ export async function buildProxy(options: { node?: string; nodeFlags?: readonly 
     bundleBytes: Buffer.byteLength(artifacts.bundle),
     zipBytes: artifacts.zip.length,
     node: options.node ?? process.execPath,
-    nodeFlags: options.nodeFlags ?? NODE_FLAGS,
+    ...(options.nodeFlags ? { nodeFlags: options.nodeFlags } : {}),
     cleanup,
   };
 }
 
-/** `node <nodeFlags> index.mjs` relaying to `upstreamUrl`, ready once `probe` succeeds (default /healthz). */
-export function startBuiltProxy(built: BuiltProxy, upstreamUrl: string, probe: Probe = healthz): Promise<NodeServer> {
-  return spawnProxy({ dir: built.dir, node: built.node, nodeFlags: built.nodeFlags, env: { UPSTREAM_URL: upstreamUrl }, probe });
+/** What node runs the proxy with at `memoryMb`: the bootstrap's choice, or the flags a run compares. */
+export function nodeFlagsAt(built: BuiltProxy, memoryMb: number): readonly string[] {
+  return built.nodeFlags ?? nodeFlagsFor(memoryMb);
+}
+
+/**
+ * The proxy as a function of `memoryMb` starts it (its bootstrap, with `built.node`; or `node <nodeFlags>`
+ * when the run compares flags), relaying to `upstreamUrl`; ready once `probe` succeeds (default /healthz).
+ */
+export function startBuiltProxy(built: BuiltProxy, memoryMb: number, upstreamUrl: string, probe: Probe = healthz): Promise<NodeServer> {
+  return spawnProxy({
+    dir: built.dir,
+    node: built.node,
+    ...(built.nodeFlags ? { nodeFlags: built.nodeFlags } : {}),
+    env: { UPSTREAM_URL: upstreamUrl, [MEMORY_ENV]: String(memoryMb) },
+    probe,
+  });
 }
 
 /** The proxy's request log lines (stdout), parsed; startup and shutdown events left out. */

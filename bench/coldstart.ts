@@ -1,13 +1,14 @@
 // Cold start: spawn() → the first 200 from /healthz, and → the first relayed chunk of a streamed
-// completion, beside a minimal node:http hello-world started the same way in the same run (Node's own
-// start-up, the floor), without and with the proxy's flags, and with the builtins the proxy imports.
-// The steps between them say where the time goes. Starts alternate, one process at a time.
+// completion, of the proxy as a function of one size starts it (its bootstrap, and the flags it picks),
+// beside a minimal node:http hello-world started the same way in the same run (bare Node, the floor),
+// then with the flags the bootstrap picked, then also loading the builtins the proxy loads. The steps
+// between them say where the time goes. Starts alternate, one process at a time.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { startUpstream } from "../chain/upstream.js";
-import { startBuiltProxy, type BuiltProxy } from "./chain.js";
+import { nodeFlagsAt, startBuiltProxy, type BuiltProxy } from "./chain.js";
 import { CHAT_HEADERS, CHAT_PATH, STREAM_BODY } from "./load.js";
 import { healthz, startServer, type Probe } from "./process.js";
 import { figure, pairwise, type Figure } from "./stats.js";
@@ -19,9 +20,9 @@ export interface ColdStartSettings {
 
 export interface ColdStartResult {
   helloMs: Figure;
-  /** The hello-world with the proxy's Node flags. */
+  /** The hello-world with the Node flags the bootstrap picks for the size. */
   helloWithFlagsMs: Figure;
-  /** That, also importing every node: module the bundle imports: all but our own code. */
+  /** That, also loading every node: module the bundle loads, as it does: all but our own code. */
   helloWithBuiltinsMs: Figure;
   proxyHealthzMs: Figure;
   proxyFirstChunkMs: Figure;
@@ -31,19 +32,34 @@ export interface ColdStartResult {
   ownCodeMs: Figure;
 }
 
-/** A minimal node:http server on HOST:PORT, importing `builtins` first. */
-function helloWorld(builtins: readonly string[] = []): string {
+/** A minimal node:http server on HOST:PORT, as one writes it. */
+const HELLO = [
+  `import http from "node:http";`,
+  `http.createServer((req, res) => res.end("ok")).listen(Number(process.env.PORT), process.env.HOST);`,
+  "",
+].join("\n");
+
+/** The hello-world loading the bundle's builtins first, each as the bundle does (`import`, or `require()` for node:http). */
+function helloWithBuiltins(builtins: Builtins): string {
   return [
-    ...builtins.map((name) => `import ${JSON.stringify(name)};`),
-    `import http from "node:http";`,
-    `http.createServer((req, res) => res.end("ok")).listen(Number(process.env.PORT), process.env.HOST);`,
+    ...builtins.imported.map((name) => `import ${JSON.stringify(name)};`),
+    `import { createRequire } from "node:module";`,
+    `const require = createRequire(import.meta.url);`,
+    ...builtins.required.map((name) => `require(${JSON.stringify(name)});`),
+    `require("node:http").createServer((req, res) => res.end("ok")).listen(Number(process.env.PORT), process.env.HOST);`,
     "",
   ].join("\n");
 }
 
-/** The `node:` modules an ESM bundle imports (esbuild keeps them as import statements). */
-export function builtinsOf(bundle: string): string[] {
-  return [...new Set([...bundle.matchAll(/^import\b[^;]*?["'](node:[\w/]+)["'];?$/gm)].map((m) => m[1]!))].sort();
+export interface Builtins {
+  imported: string[];
+  required: string[];
+}
+
+/** The `node:` modules an ESM bundle imports (esbuild keeps import statements) and those it require()s. */
+export function builtinsOf(bundle: string): Builtins {
+  const found = (re: RegExp) => [...new Set([...bundle.matchAll(re)].map((m) => m[1]!))].sort();
+  return { imported: found(/\bimport\b[^;]*?["'](node:[\w/]+)["']/g), required: found(/\brequire\d*\(["'](node:[\w/]+)["']\)/g) };
 }
 
 /** A streamed completion answered 200 and its first body byte arrived. */
@@ -64,14 +80,15 @@ const firstChunk: Probe = (baseUrl) =>
     req.end(STREAM_BODY);
   });
 
-export async function measureColdStart(built: BuiltProxy, s: ColdStartSettings): Promise<ColdStartResult> {
+export async function measureColdStart(built: BuiltProxy, memoryMb: number, s: ColdStartSettings): Promise<ColdStartResult> {
+  const flags = nodeFlagsAt(built, memoryMb);
   const dir = await mkdtemp(path.join(os.tmpdir(), "gptsite-bench-hello-"));
   const upstream = await startUpstream();
   try {
     const hello = path.join(dir, "hello.mjs");
     const helloBuiltins = path.join(dir, "hello-builtins.mjs");
-    await writeFile(hello, helloWorld());
-    await writeFile(helloBuiltins, helloWorld(builtinsOf(await readFile(path.join(built.dir, "index.mjs"), "utf8"))));
+    await writeFile(hello, HELLO);
+    await writeFile(helloBuiltins, helloWithBuiltins(builtinsOf(await readFile(path.join(built.dir, "index.mjs"), "utf8"))));
     const timeOf = async (start: () => ReturnType<typeof startServer>) => {
       const server = await start();
       await server.close();
@@ -80,10 +97,10 @@ export async function measureColdStart(built: BuiltProxy, s: ColdStartSettings):
     const series = { hello: [] as number[], helloFlags: [] as number[], helloBuiltins: [] as number[], healthz: [] as number[], chunk: [] as number[] };
     for (let i = 0; i < s.starts; i++) {
       series.hello.push(await timeOf(() => startServer({ node: built.node, args: [hello] }, healthz)));
-      series.helloFlags.push(await timeOf(() => startServer({ node: built.node, args: [...built.nodeFlags, hello] }, healthz)));
-      series.helloBuiltins.push(await timeOf(() => startServer({ node: built.node, args: [...built.nodeFlags, helloBuiltins] }, healthz)));
-      series.healthz.push(await timeOf(() => startBuiltProxy(built, upstream.url, healthz)));
-      series.chunk.push(await timeOf(() => startBuiltProxy(built, upstream.url, firstChunk)));
+      series.helloFlags.push(await timeOf(() => startServer({ node: built.node, args: [...flags, hello] }, healthz)));
+      series.helloBuiltins.push(await timeOf(() => startServer({ node: built.node, args: [...flags, helloBuiltins] }, healthz)));
+      series.healthz.push(await timeOf(() => startBuiltProxy(built, memoryMb, upstream.url, healthz)));
+      series.chunk.push(await timeOf(() => startBuiltProxy(built, memoryMb, upstream.url, firstChunk)));
       upstream.requests.splice(0);
     }
     const helloMs = figure(series.hello);

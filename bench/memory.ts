@@ -59,13 +59,13 @@ export async function procMemory(pid: number): Promise<ProcMemory> {
   return { rssMb: kb("VmRSS"), peakMb: kb("VmHWM"), anonMb: kb("RssAnon") };
 }
 
-export async function measureMemory(built: BuiltProxy, s: MemorySettings): Promise<MemoryResult> {
+export async function measureMemory(built: BuiltProxy, memoryMb: number, s: MemorySettings): Promise<MemoryResult> {
   const upstream = await startUpstream();
   const series = { idle: [] as number[], streams: [] as number[], peak: [] as number[], after: [] as number[], anon: [] as number[], uploads: [] as number[] };
   const upload = uploadBody(s.uploadMb);
   try {
     for (let run = 0; run < s.runs; run++) {
-      const proxy = await startBuiltProxy(built, upstream.url);
+      const proxy = await startBuiltProxy(built, memoryMb, upstream.url);
       try {
         const pid = proxy.pid;
         series.idle.push((await procMemory(pid)).rssMb);

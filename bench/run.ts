@@ -1,5 +1,6 @@
-// `npm run bench`: builds the proxy as the function gets it, measures every section, prints the table
-// and writes the same report as JSON. Exit status 1 when a measurement fails; missed targets are
+// `npm run bench`: builds the proxy as the function gets it, measures every section at each function
+// size (64, 128 and 256 MB: the bootstrap picks Node's flags for each), prints the table and writes the
+// same report as JSON. Exit status 1 when a measurement fails; missed targets are
 // results, shown in the table, not failures of the run.
 import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -7,11 +8,12 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { EXIT, UsageError } from "../scripts/lib/cli.js";
-import { buildProxy } from "./chain.js";
+import { buildProxy, nodeFlagsAt } from "./chain.js";
 import { measureColdStart } from "./coldstart.js";
+import { measureFloods } from "./floods.js";
 import { describeMachine, loadAverage } from "./machine.js";
 import { measureMemory } from "./memory.js";
-import { judge, renderTable, SPREAD, type Report, type Results } from "./report.js";
+import { judge, renderTable, SPREAD, type Report, type Results, type SizeResults } from "./report.js";
 import { parseCommandLine, USAGE, type BenchSettings, type Section } from "./settings.js";
 import { measureStreaming } from "./stream.js";
 import { measureThroughput } from "./throughput.js";
@@ -35,26 +37,32 @@ export async function runBench(o: BenchOptions): Promise<Report> {
   const built = await buildProxy({ node: o.node, nodeFlags: o.nodeFlags });
   try {
     const { stdout: version } = await promisify(execFile)(built.node, ["--version"]);
-    const run = async <T>(section: Section, measure: () => Promise<T>): Promise<T | null> => {
-      if (!o.sections.includes(section)) return null;
-      progress(`measuring ${section}`);
-      return measure();
-    };
-    const results: Results = {
-      streaming: await run("streaming", () => measureStreaming(built, o.settings.streaming)),
-      throughput: await run("throughput", () => measureThroughput(built, o.settings.throughput)),
-      memory: await run("memory", () => measureMemory(built, o.settings.memory)),
-      coldStart: await run("coldStart", () => measureColdStart(built, o.settings.coldStart)),
-      size: { bundleBytes: built.bundleBytes, zipBytes: built.zipBytes },
-    };
+    const bySize: SizeResults[] = [];
+    for (const memoryMb of o.settings.memoriesMb) {
+      const run = async <T>(section: Section, measure: () => Promise<T>): Promise<T | null> => {
+        if (!o.sections.includes(section)) return null;
+        progress(`measuring ${section} at ${memoryMb} MB`);
+        return measure();
+      };
+      bySize.push({
+        memoryMb,
+        nodeFlags: nodeFlagsAt(built, memoryMb),
+        streaming: await run("streaming", () => measureStreaming(built, memoryMb, o.settings.streaming)),
+        throughput: await run("throughput", () => measureThroughput(built, memoryMb, o.settings.throughput)),
+        memory: await run("memory", () => measureMemory(built, memoryMb, o.settings.memory)),
+        floods: await run("floods", () => measureFloods(built, memoryMb, o.settings.floods)),
+        coldStart: await run("coldStart", () => measureColdStart(built, memoryMb, o.settings.coldStart)),
+      });
+    }
+    const results: Results = { bySize, artifact: { bundleBytes: built.bundleBytes, zipBytes: built.zipBytes } };
     return {
       machine,
-      proxyNode: { version: version.trim(), flags: built.nodeFlags },
+      proxyNode: { version: version.trim() },
       settings: o.settings,
       loadAverageAtEnd: loadAverage(),
       spread: SPREAD,
       results,
-      targets: judge(results, o.settings),
+      targets: judge(results),
     };
   } finally {
     await built.cleanup();

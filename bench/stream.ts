@@ -113,13 +113,13 @@ export interface StreamingResult {
   added: Partial<Record<PathName, { p50Ms: Figure; p99Ms: Figure }>>;
 }
 
-export async function measureStreaming(built: BuiltProxy, s: StreamingSettings): Promise<StreamingResult> {
+export async function measureStreaming(built: BuiltProxy, memoryMb: number, s: StreamingSettings): Promise<StreamingResult> {
   const chunks = Array.from({ length: s.chunksPerStream }, (_, i) => ` token${i}`);
   const stops = new Teardown();
   try {
     const upstream = await startUpstream({ scenario: { chunks, chunkIntervalMs: s.chunkIntervalMs } });
     stops.push(() => upstream.close());
-    const proxy = await startBuiltProxy(built, upstream.url);
+    const proxy = await startBuiltProxy(built, memoryMb, upstream.url);
     stops.push(() => proxy.close());
     const bases: Partial<Record<PathName, string>> = { direct: upstream.url, proxy: proxy.url };
     if (!nginxMissing) {

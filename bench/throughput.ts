@@ -35,10 +35,10 @@ export interface ThroughputResult {
 
 type Measured = LoadResult & { cpuUsPerRequest: number };
 
-export async function measureThroughput(built: BuiltProxy, s: ThroughputSettings): Promise<ThroughputResult> {
+export async function measureThroughput(built: BuiltProxy, memoryMb: number, s: ThroughputSettings): Promise<ThroughputResult> {
   const upstream = await spawnUpstreamProcess();
   try {
-    const proxy = await startBuiltProxy(built, upstream.url);
+    const proxy = await startBuiltProxy(built, memoryMb, upstream.url);
     try {
       const runs = { direct: [] as Measured[], proxy: [] as Measured[] };
       const targets = { direct: { url: upstream.url, pid: upstream.pid }, proxy: { url: proxy.url, pid: proxy.pid } };

@@ -14,9 +14,9 @@ export type Probe = (baseUrl: string) => Promise<boolean>;
 export interface NodeServerSpec {
   /** For messages, e.g. `proxy`. */
   name: string;
-  /** The node binary; default the one running this. */
+  /** What to run: a node binary (default: the one running this), or /bin/sh for a bootstrap script. */
   node?: string;
-  /** Node flags, then the script. */
+  /** Node flags, then the script (or the bootstrap and its arguments). */
   args: readonly string[];
   cwd?: string;
   /** Its environment besides PATH, HOST and PORT. */

@@ -1,7 +1,7 @@
 // The function proxy: in-process from function/src (startProxy: fast, for tests), or the built bundle
 // as a child process (spawnProxy), as it runs in the cloud. Both capture the proxy's log lines.
 import path from "node:path";
-import { NODE_FLAGS } from "../function/build.js";
+import { BOOTSTRAP_FILE } from "../function/build.js";
 import { loadConfig, type Env, type ProxyConfig } from "../function/src/config.js";
 import { createProxy, type ProxyDeps } from "../function/src/server.js";
 import { pollUntil } from "./poll.js";
@@ -25,15 +25,15 @@ export interface InProcessProxy extends RunningProxy {
 /**
  * The proxy from function/src with this environment (HOST/PORT are ignored: always 127.0.0.1:0).
  * `overrides` replaces settings the environment does not carry (e.g. keepAliveIdleMs); `now` is the
- * pool's wall clock.
+ * pool's wall clock; `collectGarbage` stands where V8's exposed `gc` would.
  */
 export async function startProxy(
   env: Env,
-  options: { overrides?: Partial<ProxyConfig>; now?: ProxyDeps["now"] } = {},
+  options: { overrides?: Partial<ProxyConfig>; now?: ProxyDeps["now"]; collectGarbage?: ProxyDeps["collectGarbage"] } = {},
 ): Promise<InProcessProxy> {
   const config: ProxyConfig = { ...loadConfig(env), ...options.overrides, host: "127.0.0.1", port: 0 };
   const logs: string[] = [];
-  const proxy = createProxy(config, { log: (line) => logs.push(line), now: options.now });
+  const proxy = createProxy(config, { log: (line) => logs.push(line), now: options.now, collectGarbage: options.collectGarbage });
   const { port } = await proxy.listen(0, "127.0.0.1");
   return { url: `http://127.0.0.1:${port}`, port, logs, config, close: () => proxy.close(), shutdown: () => proxy.shutdown() };
 }
@@ -41,11 +41,14 @@ export async function startProxy(
 export interface SpawnedProxy extends RunningProxy, NodeServer {}
 
 export interface ProxySpawn {
-  /** Holds index.mjs: function/dist, or function.zip unpacked (bundle.ts). */
+  /** Holds index.mjs and scf_bootstrap: function/dist, or function.zip unpacked (bundle.ts). */
   dir: string;
-  /** UPSTREAM_URL, PROXY_TOKEN, OPENAI_API_KEY…; HOST and PORT come from `host` and `port`. */
+  /** UPSTREAM_URL, PROXY_TOKEN, FUNCTION_MEMORY_MB…; HOST and PORT come from `host` and `port`. */
   env: Env;
-  /** Default: the function's NODE_FLAGS, as the cloud runs it. */
+  /**
+   * Default: started by its bootstrap, as SCF, FC and the container start it, which picks Node's flags
+   * for FUNCTION_MEMORY_MB in `env`. Given: `node <nodeFlags> index.mjs` (the bench compares flag sets).
+   */
   nodeFlags?: readonly string[];
   /** The node binary; default the one running this. */
   node?: string;
@@ -69,8 +72,9 @@ export interface ProxySpawn {
 export async function spawnProxy(spawn: ProxySpawn): Promise<SpawnedProxy> {
   return startNodeServer({
     name: "proxy",
-    ...(spawn.node ? { node: spawn.node } : {}),
-    args: [...(spawn.nodeFlags ?? NODE_FLAGS), path.join(spawn.dir, "index.mjs")],
+    ...(spawn.nodeFlags
+      ? { ...(spawn.node ? { node: spawn.node } : {}), args: [...spawn.nodeFlags, path.join(spawn.dir, "index.mjs")] }
+      : { node: "/bin/sh", args: [path.join(spawn.dir, BOOTSTRAP_FILE), spawn.node ?? process.execPath] }),
     cwd: spawn.dir,
     env: spawn.env,
     ...(spawn.host ? { host: spawn.host } : {}),

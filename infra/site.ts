@@ -62,6 +62,7 @@ export async function deploySite(
         environment: proxyEnvironment({
           upstream: settings.upstream,
           timeoutSec: fnSettings.timeoutSec,
+          memoryMb: fnSettings.memoryMb,
           proxyToken,
           ...(credentials.proxyApiKey ? { openaiApiKey: credentials.proxyApiKey } : {}),
         }),

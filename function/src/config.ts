@@ -1,6 +1,6 @@
 // The proxy's startup module: the only place the environment is read. Everything else receives a
 // typed, validated ProxyConfig, so a bad setting stops the process at start instead of per request.
-import { FUNCTION_MEMORY_MB, maxConnectionsFor, SEND_TIMEOUT_MS } from "./limits.js";
+import { collectEveryBytesFor, maxConnectionsFor, MEMORY_ENV, SEND_TIMEOUT_MS, SMALLEST_MEMORY_MB } from "./limits.js";
 import { FUNCTION_TIMEOUT_SEC, MAX_BODY_BYTES, PROXY_PORT, PROXY_TOKEN_RULE, proxyTokenProblem } from "../../contract.js";
 
 export type AuthMode =
@@ -35,8 +35,12 @@ export interface ProxyConfig {
    * the socket meanwhile, so a timer alone would hand a dead socket to the next request.
    */
   readonly keepAliveIdleMs: number;
-  /** Client connections open at once; Node closes one more at once (limits.ts). */
+  /** The function's memory (MEMORY_ENV), which the limits below follow (limits.ts). */
+  readonly memoryMb: number;
+  /** Client connections open at once; Node closes one more at once. */
   readonly maxConnections: number;
+  /** Bytes relayed between two collections (limits.ts); undefined: as V8 decides. */
+  readonly collectEveryBytes: number | undefined;
   /** How long an answer waits for a client that reads none of it before the exchange is cut. */
   readonly sendTimeoutMs: number;
 }
@@ -53,7 +57,7 @@ export const DEFAULTS = {
   UPSTREAM_URL: "https://api.openai.com",
   UPSTREAM_TIMEOUT_MS: FUNCTION_TIMEOUT_SEC * 1000,
   MAX_BODY_BYTES,
-  MAX_CONNECTIONS: maxConnectionsFor(FUNCTION_MEMORY_MB),
+  [MEMORY_ENV]: SMALLEST_MEMORY_MB,
 } as const;
 
 // Below the idle timeouts of the usual API fronts (Cloudflare's edge closes after 400 s), long enough
@@ -73,6 +77,7 @@ export function loadConfig(env: Env): ProxyConfig {
         `cross the network unencrypted. Use an https:// upstream (http:// is allowed only for localhost).`,
     );
   }
+  const memoryMb = integer(env, MEMORY_ENV, DEFAULTS[MEMORY_ENV], 1, 1_000_000);
   return {
     host: value(env, "HOST") ?? DEFAULTS.HOST,
     port: integer(env, "PORT", DEFAULTS.PORT, 0, 65_535),
@@ -81,7 +86,9 @@ export function loadConfig(env: Env): ProxyConfig {
     upstreamTimeoutMs: integer(env, "UPSTREAM_TIMEOUT_MS", DEFAULTS.UPSTREAM_TIMEOUT_MS, 1, 2 ** 31 - 1),
     maxBodyBytes: integer(env, "MAX_BODY_BYTES", DEFAULTS.MAX_BODY_BYTES, 1, Number.MAX_SAFE_INTEGER),
     keepAliveIdleMs: KEEPALIVE_IDLE_MS,
-    maxConnections: integer(env, "MAX_CONNECTIONS", DEFAULTS.MAX_CONNECTIONS, 1, 1_000_000),
+    memoryMb,
+    maxConnections: integer(env, "MAX_CONNECTIONS", maxConnectionsFor(memoryMb), 1, 1_000_000),
+    collectEveryBytes: collectEveryBytesFor(memoryMb),
     sendTimeoutMs: SEND_TIMEOUT_MS,
   };
 }

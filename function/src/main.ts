@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     process.stderr.write(`gptsite proxy: ${err.message}\n`);
     process.exit(2);
   }
-  const proxy = createProxy(config, { log });
+  const proxy = createProxy(config, { log, collectGarbage: exposedGc() });
   await proxy.listen(config.port, config.host);
 
   let stopping = false;
@@ -41,6 +41,12 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+}
+
+/** V8's `gc`, exposed by the small-memory flags (limits.ts): the young generation (~40 µs), or everything. */
+function exposedGc(): ((full: boolean) => void) | undefined {
+  const gc = (globalThis as { gc?: (options?: { type: "minor" }) => void }).gc;
+  return gc && ((full) => (full ? gc() : gc({ type: "minor" })));
 }
 
 main().catch((err: unknown) => {

@@ -1,7 +1,7 @@
 // The proxy's request flow. Each request passes, in order: framing → CORS preflight → target → method →
 // auth → declared size → relay. Errors of its own go out through `reply`; the status of each comes from
 // errors.ts and nowhere else.
-import http, { type ClientRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import type { ClientRequest, IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { pipeline, Transform } from "node:stream";
 import { RELAYED_METHODS, TRIGGER_METHODS } from "../../contract.js";
@@ -18,7 +18,9 @@ import {
   unmetExpectation,
   upstreamRequestHeaders,
 } from "./headers.js";
+import { FULL_COLLECTION_EVERY } from "./limits.js";
 import { eventLine, requestLine, type ClientFailure, type LogSink, type RequestLog } from "./log.js";
+import { http } from "./nodeHttp.js";
 import { keyRedacted } from "./redact.js";
 import { loggablePath, maskedPath, resolveTarget } from "./target.js";
 import { createUpstream, mayRetry } from "./upstream.js";
@@ -31,7 +33,7 @@ const HEALTH_BODY = JSON.stringify({ status: "ok" });
 const CLIENT_KEEPALIVE_MS = 65_000;
 
 export interface ProxyServer {
-  readonly server: http.Server;
+  readonly server: Server;
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, lets requests in flight finish (streams included), then closes. */
   shutdown(): Promise<void>;
@@ -43,6 +45,8 @@ export interface ProxyDeps {
   log: LogSink;
   /** Wall clock for the keep-alive pool (upstream.ts). */
   now?: () => number;
+  /** Collects the young generation, or with `full` everything: V8's `gc`, when the flags expose it. */
+  collectGarbage?: (full: boolean) => void;
 }
 
 /** Per-request state shared by the steps below. */
@@ -68,6 +72,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
   const serverKey = config.auth.kind === "key" ? config.auth.apiKey : undefined;
   let draining = false;
   const responding = new WeakMap<Socket, ServerResponse>();
+  const relayed = collector(config.collectEveryBytes, deps.collectGarbage);
 
   // Node 20 answers a request without Host itself, with an empty 400: framingProblem does it in JSON.
   const server = http.createServer({ requireHostHeader: false });
@@ -219,7 +224,10 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
   function sendBody(x: Exchange, up: ClientRequest): void {
     const { req, entry } = x;
     if (req.headers["transfer-encoding"] === undefined) {
-      req.on("data", (chunk: Buffer) => (entry.in += chunk.length));
+      req.on("data", (chunk: Buffer) => {
+        entry.in += chunk.length;
+        relayed(chunk.length);
+      });
       req.on("error", (err) => up.destroy(err));
       req.pipe(up);
       return;
@@ -241,6 +249,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
           return;
         }
         x.entry.in += chunk.length;
+        relayed(chunk.length);
         done(null, chunk);
       },
     });
@@ -287,6 +296,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
       start();
       entry.ttfbMs ??= elapsed(x);
       entry.out += chunk.length;
+      relayed(chunk.length);
       if (!res.write(chunk)) {
         body.pause();
         stalled ??= setTimeout(() => {
@@ -376,7 +386,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
         });
       });
       const address = server.address() as AddressInfo;
-      deps.log(eventLine("listening", { host: address.address, port: address.port, upstream: `${config.upstream.protocol}//${config.upstream.host}${config.upstream.basePath}`, auth: config.auth.kind }));
+      deps.log(eventLine("listening", { host: address.address, port: address.port, upstream: `${config.upstream.protocol}//${config.upstream.host}${config.upstream.basePath}`, auth: config.auth.kind, memoryMb: config.memoryMb, maxConnections: config.maxConnections }));
       return address;
     },
     shutdown() {
@@ -395,12 +405,30 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
   };
 }
 
+/**
+ * Counts the bytes relayed (both ways) and collects after every `everyBytes`: what the kernel takes
+ * before backpressure has passed through a fresh buffer per read, garbage that would otherwise wait
+ * for V8 (limits.ts COLLECT_EVERY_BYTES).
+ */
+function collector(everyBytes: number | undefined, collect: ((full: boolean) => void) | undefined): (bytes: number) => void {
+  if (everyBytes === undefined || collect === undefined) return () => {};
+  let since = 0;
+  let collections = 0;
+  return (bytes) => {
+    since += bytes;
+    if (since < everyBytes) return;
+    since %= everyBytes;
+    collections += 1;
+    collect(collections % FULL_COLLECTION_EVERY === 0);
+  };
+}
+
 function hasRequestBody(req: IncomingMessage): boolean {
   return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
 }
 
 // Milliseconds since the request arrived. process.hrtime, not performance.now(): `performance` loads
-// nine perf_hooks modules, compiled from source under NODE_FLAGS (~1 ms of cold start).
+// nine perf_hooks modules, compiled from source under the small-memory flags (~1 ms of cold start).
 function elapsed(x: Exchange): number {
   return Math.round(Number(process.hrtime.bigint() - x.started) / 1e6);
 }

@@ -1,10 +1,10 @@
 // The connection to the upstream: one keep-alive Agent for the process, so a conversation's requests
 // share one TLS connection instead of paying a handshake each.
-import http, { type ClientRequest, type OutgoingHttpHeaders } from "node:http";
-import https from "node:https";
+import type { ClientRequest, OutgoingHttpHeaders } from "node:http";
 import type { Socket } from "node:net";
 import type { UpstreamBase } from "./config.js";
 import { STALE_SOCKET_CODES } from "./errors.js";
+import { http, https } from "./nodeHttp.js";
 
 export interface UpstreamRequest {
   method: string;

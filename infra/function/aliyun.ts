@@ -1,6 +1,6 @@
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
-import { NODE_FLAGS } from "../../function/build.js";
+import { bootstrapCommand } from "../../function/build.js";
 import { crc64 } from "./crc64.js";
 import { cloudFunctionName } from "./naming.js";
 import { PROXY_HEALTH_PATH, PROXY_PORT, TRIGGER_METHODS } from "../../contract.js";
@@ -51,7 +51,7 @@ export class AliyunFunction extends pulumi.ComponentResource implements Function
         // Without the checksum a code-only change is not deployed: the provider diffs it, not the zip.
         code: { zipFile: zip.toString("base64"), checksum: crc64(zip) },
         customRuntimeConfig: {
-          commands: [FC_NODE_PATH, ...NODE_FLAGS, `${FC_CODE_DIR}/index.mjs`],
+          commands: bootstrapCommand(FC_CODE_DIR, FC_NODE_PATH),
           port: PROXY_PORT,
           healthCheckConfig: {
             httpGetUrl: PROXY_HEALTH_PATH,

@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { NODE_FLAGS } from "../../function/build.js";
+import { BOOTSTRAP_FILE, bootstrapCommand } from "../../function/build.js";
 import { LONG_RUNNING, envList, httpHealthcheck } from "../host/containers.js";
 import { PROXY_HEALTH_PATH, PROXY_PORT } from "../../contract.js";
 import { proxyOf, type FunctionProvider, type FunctionProxy, type FunctionProxyArgs } from "./types.js";
@@ -8,7 +8,7 @@ import { proxyOf, type FunctionProvider, type FunctionProxy, type FunctionProxyA
 /** The container's name, which is also its host name on the private network. */
 export const PROXY_CONTAINER = "gptsite-proxy";
 
-const BUNDLE_PATH = "/app/index.mjs";
+const APP_DIR = "/app";
 
 export interface DockerFunctionArgs extends FunctionProxyArgs {
   /** A Node.js image (node on PATH); the bundle is uploaded into it. */
@@ -34,9 +34,12 @@ export class DockerFunction extends pulumi.ComponentResource implements Function
       {
         name: PROXY_CONTAINER,
         image: image.imageId,
-        command: ["node", ...NODE_FLAGS, BUNDLE_PATH],
+        command: bootstrapCommand(APP_DIR, "node"),
         envs: envList(args.environment),
-        uploads: [{ file: BUNDLE_PATH, content: args.artifacts.bundle }],
+        uploads: [
+          { file: `${APP_DIR}/index.mjs`, content: args.artifacts.bundle },
+          { file: `${APP_DIR}/${BOOTSTRAP_FILE}`, content: args.artifacts.bootstrap },
+        ],
         networksAdvanced: [{ name: args.network, aliases: [PROXY_CONTAINER] }],
         memory: args.memoryMb,
         healthcheck: httpHealthcheck(`http://127.0.0.1:${PROXY_PORT}${PROXY_HEALTH_PATH}`),

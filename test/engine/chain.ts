@@ -4,7 +4,7 @@
 // environment web/nextchat.ts makes) and Nginx (the site renderSite makes, uploaded where the program
 // uploads it).
 import * as esbuild from "esbuild";
-import { buildArtifacts, NODE_FLAGS } from "../../function/build.js";
+import { bootstrapCommand, buildArtifacts } from "../../function/build.js";
 import { NGINX_SITE_PATH } from "../../infra/host/nginx.js";
 import { httpHealthcheck } from "../../infra/host/containers.js";
 import { MAX_BODY_BYTES, PROXY_HEALTH_PATH, PROXY_PORT } from "../../contract.js";
@@ -32,14 +32,15 @@ export function healthProbe(url: string): string[] {
   return (httpHealthcheck(url).tests as string[]).slice(1);
 }
 
-let bundles: Promise<{ upstream: string; proxy: string }> | undefined;
-function bundled(): Promise<{ upstream: string; proxy: string }> {
+let bundles: Promise<{ upstream: string; proxy: string; bootstrap: string }> | undefined;
+function bundled(): Promise<{ upstream: string; proxy: string; bootstrap: string }> {
   bundles ??= (async () => {
     const upstream = await esbuild.build({
       entryPoints: [new URL("./fixtures/upstream-server.ts", import.meta.url).pathname],
       bundle: true, platform: "node", format: "esm", target: "node18", write: false,
     });
-    return { upstream: upstream.outputFiles[0]!.text, proxy: (await buildArtifacts()).bundle };
+    const { bundle, bootstrap } = await buildArtifacts();
+    return { upstream: upstream.outputFiles[0]!.text, proxy: bundle, bootstrap };
   })();
   return bundles;
 }
@@ -88,8 +89,8 @@ export async function startProxy(scratch: Scratch, network: string, upstreamUrl:
     env: { UPSTREAM_URL: upstreamUrl, PROXY_TOKEN: SECRETS.proxyToken, MAX_BODY_BYTES: String(MAX_BODY_BYTES) },
     publish: [PROXY_PORT],
     // As infra/function/docker.ts runs it.
-    command: ["node", ...NODE_FLAGS, "/app/index.mjs"],
-    uploads: { "app/index.mjs": (await bundled()).proxy },
+    command: bootstrapCommand("/app", "node"),
+    uploads: { "app/index.mjs": (await bundled()).proxy, "app/scf_bootstrap": (await bundled()).bootstrap },
   });
   await scratch.until(id, healthProbe(`http://127.0.0.1:${PROXY_PORT}${PROXY_HEALTH_PATH}`), "the proxy's health check");
   return { id, url: `http://${name}:${PROXY_PORT}` };

@@ -12,7 +12,9 @@ describe("loadConfig", () => {
       upstreamTimeoutMs: 900_000,
       maxBodyBytes: 20 * 1024 * 1024,
       keepAliveIdleMs: 60_000,
-      maxConnections: 46,
+      memoryMb: 64,
+      maxConnections: 27,
+      collectEveryBytes: 1024 * 1024,
       sendTimeoutMs: 60_000,
     });
   });
@@ -27,6 +29,7 @@ describe("loadConfig", () => {
       UPSTREAM_TIMEOUT_MS: "5000",
       MAX_BODY_BYTES: "1024",
       MAX_CONNECTIONS: "32",
+      FUNCTION_MEMORY_MB: "256",
     });
     expect(config).toMatchObject({
       host: "127.0.0.1",
@@ -36,7 +39,22 @@ describe("loadConfig", () => {
       upstreamTimeoutMs: 5000,
       maxBodyBytes: 1024,
       maxConnections: 32,
+      memoryMb: 256,
+      collectEveryBytes: undefined,
     });
+  });
+
+  it("sizes the connection cap and the collection pace for FUNCTION_MEMORY_MB", () => {
+    const sized = (mb?: string) => {
+      const { memoryMb, maxConnections, collectEveryBytes } = loadConfig(mb === undefined ? {} : { FUNCTION_MEMORY_MB: mb });
+      return { memoryMb, maxConnections, collectEveryBytes };
+    };
+    // Unset: the smallest function.
+    expect(sized()).toEqual({ memoryMb: 64, maxConnections: 27, collectEveryBytes: 1024 * 1024 });
+    expect(sized("64")).toEqual(sized());
+    expect(sized("128")).toEqual({ memoryMb: 128, maxConnections: 65, collectEveryBytes: undefined });
+    expect(sized("256")).toEqual({ memoryMb: 256, maxConnections: 180, collectEveryBytes: undefined });
+    expect(sized("3072").maxConnections).toBe(2714);
   });
 
   it("treats empty values as unset, except PROXY_TOKEN", () => {
@@ -98,6 +116,9 @@ describe("loadConfig", () => {
     ["UPSTREAM_TIMEOUT_MS", "0", 'UPSTREAM_TIMEOUT_MS must be an integer from 1 to 2147483647; got "0"'],
     ["MAX_BODY_BYTES", "1e6", 'MAX_BODY_BYTES must be an integer from 1 to 9007199254740991; got "1e6"'],
     ["MAX_CONNECTIONS", "0", 'MAX_CONNECTIONS must be an integer from 1 to 1000000; got "0"'],
+    ["FUNCTION_MEMORY_MB", "0", 'FUNCTION_MEMORY_MB must be an integer from 1 to 1000000; got "0"'],
+    ["FUNCTION_MEMORY_MB", "64MB", 'FUNCTION_MEMORY_MB must be an integer from 1 to 1000000; got "64MB"'],
+    ["FUNCTION_MEMORY_MB", "-1", 'FUNCTION_MEMORY_MB must be an integer from 1 to 1000000; got "-1"'],
   ])("refuses %s=%s", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });

@@ -1,6 +1,8 @@
-// What connections may hold in a 64 MB function: at most MAX_CONNECTIONS of them (one more is closed
-// at once), and a client that reads nothing pauses the upstream through backpressure, then loses its
-// answer after the send timeout instead of holding its buffers and the upstream call indefinitely.
+// What connections may hold in the function's memory: at most MAX_CONNECTIONS of them (one more is
+// closed at once), what they relay collected as it goes in a small function, and a client that reads
+// nothing pauses the upstream through backpressure, then loses its answer after the send timeout
+// instead of holding its buffers and the upstream call indefinitely.
+import http from "node:http";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../function/src/config.js";
@@ -54,10 +56,37 @@ describe("connection cap (MAX_CONNECTIONS)", () => {
     await pollUntil(async () => (await rawExchange(proxy.port, HEALTH)).status === 200, "a connection to be served again");
   });
 
-  it("defaults to what fits a 64 MB function with every connection at its worst", () => {
-    expect(loadConfig({}).maxConnections).toBe(46);
-    expect(maxConnectionsFor(64)).toBe(46);
-    expect(maxConnectionsFor(128)).toBe(276);
+  it("defaults to what fits the function's memory with every connection at its worst", () => {
+    expect(loadConfig({}).maxConnections).toBe(maxConnectionsFor(64));
+    expect([64, 128, 256].map(maxConnectionsFor)).toEqual([27, 65, 180]);
+    expect(maxConnectionsFor(32)).toBe(1);
+  });
+});
+
+describe("collection as the proxy relays (function memory below 128 MB)", () => {
+  const MiB = 1024 * 1024;
+  const upload = (port: number, bytes: number) =>
+    new Promise<number>((resolve, reject) => {
+      const req = http.request({ port, host: "127.0.0.1", method: "POST", path: "/v1/chat/completions", headers: { "content-length": bytes } });
+      req.on("response", (res) => res.resume().on("end", () => resolve(res.statusCode!)));
+      req.on("error", reject);
+      req.end(Buffer.alloc(bytes, "x"));
+    });
+
+  it("collects the young generation after every MiB relayed, and everything every 8th time", async () => {
+    upstream = await startUpstream({ keepBodyBytes: 0 });
+    const collections: boolean[] = [];
+    proxy = await startProxy({ UPSTREAM_URL: upstream.url, FUNCTION_MEMORY_MB: "64" }, { collectGarbage: (full) => collections.push(full) });
+    expect(await upload(proxy.port, 10 * MiB)).toBe(200);
+    expect(collections).toEqual([false, false, false, false, false, false, false, true, false, false]);
+  });
+
+  it("leaves it to V8 from 128 MB up", async () => {
+    upstream = await startUpstream({ keepBodyBytes: 0 });
+    const collections: boolean[] = [];
+    proxy = await startProxy({ UPSTREAM_URL: upstream.url, FUNCTION_MEMORY_MB: "128" }, { collectGarbage: (full) => collections.push(full) });
+    expect(await upload(proxy.port, 10 * MiB)).toBe(200);
+    expect(collections).toEqual([]);
   });
 });
 

@@ -21,7 +21,6 @@ const { ConfigError, secretSettings, validateConfig } = await import("../../infr
 const { deploySite } = await import("../../infra/site.js");
 const { crc64 } = await import("../../infra/function/crc64.js");
 const { FC_NODE_PATH, fcCpu } = await import("../../infra/function/aliyun.js");
-const { NODE_FLAGS } = await import("../../function/build.js");
 
 
 const API_KEY = "sk-server-key-under-test";
@@ -107,8 +106,8 @@ const checkFunction = {
       type: "HTTP",
       zipSha256: artifacts.zipSha256,
     });
-    // An SCF web function's port is the one its bootstrap starts the proxy on.
-    expect(artifacts.bootstrap).toContain("export PORT=9000 HOST=0.0.0.0");
+    // An SCF web function's port is the one its bootstrap starts the proxy on: 9000 unless PORT is set.
+    expect(artifacts.bootstrap).toContain('export PORT="${PORT:-9000}" HOST="${HOST:-0.0.0.0}"');
   },
   aliyun: (run: Run) => {
     const fc = run.mocks.one("alicloud:fc/v3Function:V3Function");
@@ -120,7 +119,7 @@ const checkFunction = {
       instanceConcurrency: 2,
       internetAccess: true,
       code: { zipFile: artifacts.zip.toString("base64"), checksum: crc64(artifacts.zip) },
-      customRuntimeConfig: { commands: [FC_NODE_PATH, ...NODE_FLAGS, "/code/index.mjs"], port: 9000 },
+      customRuntimeConfig: { commands: ["/bin/sh", "/code/scf_bootstrap", FC_NODE_PATH], port: 9000 },
     });
     expect(fc.provider).toMatch(/[:$]pulumi:providers:alicloud::proxy::proxy-id$/);
     const region = run.mocks.one("pulumi:providers:alicloud", "proxy");
@@ -140,8 +139,11 @@ const checkFunction = {
     expect(reveal(proxy.inputs)).toMatchObject({
       name: "gptsite-proxy",
       image: "sha256:image-of-node:20.18.0-alpine",
-      command: ["node", ...NODE_FLAGS, "/app/index.mjs"],
-      uploads: [{ file: "/app/index.mjs", content: artifacts.bundle }],
+      command: ["/bin/sh", "/app/scf_bootstrap", "node"],
+      uploads: [
+        { file: "/app/index.mjs", content: artifacts.bundle },
+        { file: "/app/scf_bootstrap", content: artifacts.bootstrap },
+      ],
       networksAdvanced: [{ name: "gptsite", aliases: ["gptsite-proxy"] }],
       memory: 128,
       restart: "always",
@@ -237,6 +239,8 @@ function checkSite(run: Run, c: Combination): void {
       UPSTREAM_URL: "https://api.openai.com",
       UPSTREAM_TIMEOUT_MS: "900000",
       MAX_BODY_BYTES: String(20 * 1024 * 1024),
+      // Node's flags and the connection cap follow it (the default functionMemoryMb).
+      FUNCTION_MEMORY_MB: "128",
       PROXY_TOKEN,
       ...(c.serverKey ? { OPENAI_API_KEY: API_KEY } : {}),
     });

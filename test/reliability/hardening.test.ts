@@ -7,6 +7,8 @@ import net from "node:net";
 import zlib from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULTS } from "../../function/src/config.js";
+import { maxConnectionsFor, SMALLEST_MEMORY_MB } from "../../function/src/limits.js";
+import { concurrentUploads, idleConnections, largeAnswer, slowReaders } from "../../chain/floods.js";
 import { nginxBinary } from "../fixtures/nginx.js";
 import { requestLogs } from "../../chain/proxy.js";
 import { startHandlerUpstream } from "../../chain/upstream.js";
@@ -153,58 +155,62 @@ describe.skipIf(!nginxBinary)("upstream answers that are no usable HTTP response
   });
 });
 
-describe.skipIf(!nginxBinary)("connection floods (the built proxy, default MAX_CONNECTIONS)", () => {
-  const CAP = DEFAULTS.MAX_CONNECTIONS;
+// The stack runs the proxy as a 64 MB function (FUNCTION_MEMORY_MB=64, the bootstrap's small-memory
+// flags): each flood must leave it inside that memory. Peaks are printed for the README.
+describe.skipIf(!nginxBinary)("connection floods (the built proxy as a 64 MB function, default MAX_CONNECTIONS)", () => {
+  const CAP = maxConnectionsFor(SMALLEST_MEMORY_MB);
+  const MEMORY = SMALLEST_MEMORY_MB * MiB;
 
   it("5,000 idle sockets: all but the cap are closed at once, and the proxy serves once they are gone", async () => {
     const stack = await stackWith({});
     const pid = stack.proxy.child.pid!;
     const idle = await rssBytes(pid);
     const SOCKETS = 5000;
-    const sockets: net.Socket[] = [];
-    closers.push(async () => sockets.forEach((socket) => socket.destroy()));
-    let closedByProxy = 0;
-    for (let i = 0; i < SOCKETS; i++) {
-      const socket = net.connect(stack.proxyPort, "127.0.0.1");
-      socket.on("error", () => {});
-      socket.on("close", () => (closedByProxy += 1));
-      sockets.push(socket);
-      if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
-    }
-    await pollUntil(() => closedByProxy >= SOCKETS - CAP, `all but ${CAP} sockets closed by the proxy`, 30_000);
+    const flood = await idleConnections(stack.proxyPort, SOCKETS, CAP);
+    closers.push(async () => flood.release());
     const peak = await peakRssBytes(pid);
-    for (const socket of sockets) socket.destroy();
+    flood.release();
     await pollUntil(async () => (await rawExchange(stack.proxyPort, get("/healthz"))).status === 200, "the proxy to serve again");
-    expect(closedByProxy).toBe(SOCKETS);
+    expect(flood.closedByPeer()).toBe(SOCKETS);
     expect(stack.proxy.child.exitCode).toBeNull();
-    console.log(`[round 2] ${SOCKETS} idle sockets: ${SOCKETS - CAP} or more closed at once (cap ${CAP}); proxy RSS idle ${mib(idle)}, peak ${mib(peak)}`);
+    expect(peak).toBeLessThan(MEMORY);
+    console.log(`[64 MB] ${SOCKETS} idle sockets: ${SOCKETS - CAP} or more closed at once (cap ${CAP}); proxy RSS idle ${mib(idle)}, peak ${mib(peak)}`);
   });
 
-  it("300 clients that read nothing of an 8 MiB answer: at most the cap reach the upstream, each held back by backpressure", async () => {
-    const stack = await stackWith({ upstream: { scenario: { chunks: Array.from({ length: 512 }, () => "x".repeat(16 * 1024)) } } });
+  // An event stream, and a JSON answer (one Content-Length body the upstream writes at once).
+  it.each([
+    ["an 8 MiB event stream", true],
+    ["an 8 MiB JSON answer", false],
+  ])("300 clients that read nothing of %s: at most the cap reach the upstream, each held back by backpressure", async (what, stream) => {
+    const stack = await stackWith({ upstream: { scenario: { chunks: largeAnswer(8) } } });
     const pid = stack.proxy.child.pid!;
     const idle = await rssBytes(pid);
     const CLIENTS = 300;
-    const body = JSON.stringify({ model: "m", messages: [], stream: true });
-    const sockets: net.Socket[] = [];
-    closers.push(async () => sockets.forEach((socket) => socket.destroy()));
-    for (let i = 0; i < CLIENTS; i++) {
-      const socket = net.connect(stack.proxyPort, "127.0.0.1");
-      socket.on("error", () => {});
-      socket.pause();
-      socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
-      sockets.push(socket);
-    }
     const up = stack.upstream;
-    await up.until(() => up.requests.length === CAP && up.requests.every((r) => r.blocked), 30_000, `${CAP} upstream streams held back`);
+    const flood = await slowReaders(stack.proxyPort, up, { count: CLIENTS, held: CAP, stream });
+    closers.push(async () => flood.release());
     const peak = await peakRssBytes(pid);
-    for (const socket of sockets) socket.destroy();
+    flood.release();
     // Loopback buffers take in much of 8 MiB: some upstreams finish writing, the rest are dropped.
     await up.until(() => up.requests.every((r) => r.completed || r.aborted), 10_000, "every upstream call finished or dropped");
     up.behave({});
     expect((await rawExchange(stack.proxyPort, get("/v1/models"))).status).toBe(200);
     expect(up.requests).toHaveLength(CAP + 1);
-    console.log(`[round 2] ${CLIENTS} clients reading nothing of 8 MiB: ${CAP} relayed (cap), all held back; proxy RSS idle ${mib(idle)}, peak ${mib(peak)}`);
+    expect(peak).toBeLessThan(MEMORY);
+    console.log(`[64 MB] ${CLIENTS} clients reading nothing of ${what}: ${CAP} relayed (cap), all held back; proxy RSS idle ${mib(idle)}, peak ${mib(peak)}`);
+  });
+
+  it("16 concurrent uploads at the body limit (20 MiB): all relayed whole", async () => {
+    const stack = await stackWith({ upstream: { keepBodyBytes: 0 } });
+    const pid = stack.proxy.child.pid!;
+    const idle = await rssBytes(pid);
+    const UPLOADS = 16;
+    const limit = DEFAULTS.MAX_BODY_BYTES;
+    expect(await concurrentUploads(stack.proxyPort, UPLOADS, limit)).toEqual(Array(UPLOADS).fill(200));
+    expect(stack.upstream.requests.map((r) => r.bodyBytes)).toEqual(Array(UPLOADS).fill(limit));
+    const peak = await peakRssBytes(pid);
+    expect(peak).toBeLessThan(MEMORY);
+    console.log(`[64 MB] ${UPLOADS} concurrent uploads of ${limit / MiB} MiB: all relayed; proxy RSS idle ${mib(idle)}, peak ${mib(peak)}`);
   });
 });
 

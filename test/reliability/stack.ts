@@ -1,5 +1,5 @@
 // The whole chain as it runs for real, for the reliability suites: the test upstream ← the built
-// proxy bundle as a child process with the function's Node flags (so /proc shows its memory and
+// proxy bundle started by its bootstrap, as the function runs it (so /proc shows its memory and
 // descriptors, and it can be killed) ← [the NextChat double ←] the system Nginx. The proxy listens
 // on a fixed port, so a restarted process is found again by the Nginx already running.
 import { readFile, readdir } from "node:fs/promises";

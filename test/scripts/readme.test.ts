@@ -120,7 +120,7 @@ const NOT_HERE: Record<string, string> = {
   "npm run --silent engine:up -- --config": "the engine suite: test/engine/lifecycle.test.ts runs it",
   "npm run test:engine": "needs Go, Docker and root (or sudo): .ci/run runs it after npm test",
   "npm run engine:down": "the engine suite: test/engine/lifecycle.test.ts runs it",
-  "npm run bench": "two minutes, and it rewrites bench/results/latest.json",
+  "npm run bench": "six minutes, and it rewrites bench/results/latest.json",
   "npm run bench -- --quick": "rewrites bench/results/latest.json (test/bench runs every section at toy sizes)",
   'npm run bench -- --only memory,throughput --node-flags="--max-old-space-size=24"': "rewrites bench/results/latest.json",
 };
