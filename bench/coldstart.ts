@@ -33,9 +33,11 @@ export interface ColdStartResult {
 }
 
 /** A minimal node:http server on HOST:PORT, as one writes it. */
+// node:http by require(), as the bundle loads it (function/src/nodeHttp.ts): on Node 22 an ESM import
+// of it loads undici's WebAssembly parser, which the small-memory flags' lite mode cannot run.
 const HELLO = [
-  `import http from "node:http";`,
-  `http.createServer((req, res) => res.end("ok")).listen(Number(process.env.PORT), process.env.HOST);`,
+  `import { createRequire } from "node:module";`,
+  `createRequire(import.meta.url)("node:http").createServer((req, res) => res.end("ok")).listen(Number(process.env.PORT), process.env.HOST);`,
   "",
 ].join("\n");
 
