@@ -3,6 +3,7 @@
 // page, or one given by URL. Each piece goes into a Teardown as soon as it runs (and, with its pid, to
 // the Guard as soon as it is spawned), so a failure, a signal or a kill half-way stops exactly what was started.
 import { randomBytes } from "node:crypto";
+import { PROVIDERS } from "../../contract.js";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { runningUpstream, startChain, testUpstream, type ChainUrls, type Started } from "../../chain/chain.js";
@@ -190,6 +191,7 @@ async function startWebUi(options: LocalOptions, apiUrl: string, pieces: LocalPi
     name,
     proxyUrl: apiUrl,
     proxyToken: options.proxyToken,
+    keyed: [...PROVIDERS], // TODO(18b): the providers the proxy holds keys for
     accessCode,
     onCreate: () => pieces.guard.add({ id: "web", what: NAMES.web(name), run: ["docker", "rm", "--force", name] }),
   }).catch(failedToStart(pieces, "web", {}));

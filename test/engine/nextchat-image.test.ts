@@ -8,6 +8,8 @@ import { healthProbe, SECRETS, startUpstream, startWeb, type UpstreamContainer }
 import { engineSkip, Scratch } from "./docker.js";
 
 const CHUNKS = Array.from({ length: 10 }, (_, i) => `w${i} `);
+/** NextChat talking to the upstream itself for every provider (no proxy). */
+const allAt = (url: string) => ({ openai: url, anthropic: url, google: url });
 const scratch = new Scratch();
 afterAll(() => scratch.remove());
 
@@ -19,7 +21,7 @@ describe.skipIf(engineSkip)("NextChat stand-in image", () => {
     network = await scratch.network();
     upstream = await startUpstream(scratch, network, { chunks: CHUNKS, chunkIntervalMs: 25 });
     const { id } = await startWeb(scratch, network, {
-      settings: { baseUrl: upstream.url, serverApiKey: SECRETS.upstreamKey, accessCodes: [SECRETS.accessCode], timezone: "Asia/Shanghai" },
+      settings: { apiBases: allAt(upstream.url), serverApiKeys: { openai: SECRETS.upstreamKey }, accessCodes: [SECRETS.accessCode], timezone: "Asia/Shanghai" },
     });
     web = `http://127.0.0.1:${await scratch.hostPort(id, NEXTCHAT_PORT)}`;
   });
@@ -62,7 +64,7 @@ describe.skipIf(engineSkip)("NextChat stand-in image", () => {
 
   it("fetches the URL in x-base-url for any other /api/<x>/ route, attaching the server key when the URL names api.openai.com", async () => {
     const before = (await upstream.seen()).length;
-    const answer = await fetch(`${web}/api/anthropic/v1/messages`, {
+    const answer = await fetch(`${web}/api/other/v1/messages`, {
       method: "POST",
       headers: { "x-base-url": `${upstream.url}/leak?api.openai.com`, "content-type": "application/json" },
       body: "{}",
@@ -77,7 +79,7 @@ describe.skipIf(engineSkip)("NextChat stand-in image", () => {
   it("answers an unreachable BASE_URL with HTTP 200 and a JSON error body", async () => {
     const { id } = await startWeb(scratch, network, {
       name: `web-dead-upstream-${scratch.id}`,
-      settings: { baseUrl: `${upstream.url.replace(/:\d+$/, "")}:9`, serverApiKey: SECRETS.upstreamKey, accessCodes: [SECRETS.accessCode], timezone: "UTC" },
+      settings: { apiBases: allAt(`${upstream.url.replace(/:\d+$/, "")}:9`), serverApiKeys: { openai: SECRETS.upstreamKey }, accessCodes: [SECRETS.accessCode], timezone: "UTC" },
     });
     const port = await scratch.hostPort(id, NEXTCHAT_PORT);
     const answer = await fetch(`http://127.0.0.1:${port}${NEXTCHAT_CHAT_ROUTE}`, {
@@ -91,7 +93,7 @@ describe.skipIf(engineSkip)("NextChat stand-in image", () => {
 
   it("binds to HOSTNAME: with Docker's own (the container id) the program's health check fails, as NextChat's does", async () => {
     const name = `web-docker-hostname-${scratch.id}`;
-    await startWeb(scratch, network, { name, healthy: false, dockerHostname: true, settings: { baseUrl: upstream.url, timezone: "UTC" } });
+    await startWeb(scratch, network, { name, healthy: false, dockerHostname: true, settings: { apiBases: allAt(upstream.url), timezone: "UTC" } });
     // Up and reachable by name from the network…
     await scratch.until(upstream.id, healthProbe(`http://${name}:${NEXTCHAT_PORT}${NEXTCHAT_HEALTH_PATH}`), `${name} by name`);
     // …but not on 127.0.0.1 inside its own container, where the health check looks.

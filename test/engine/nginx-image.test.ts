@@ -7,7 +7,7 @@ import { MAX_BODY_BYTES } from "../../contract.js";
 import { NGINX_TRUSTED_CA } from "../../infra/host/nginx.js";
 import { renderSite } from "../../nginx/index.js";
 import { streamChat } from "../../scripts/lib/stream.js";
-import { accessCodeAuthorization, NEXTCHAT_CHAT_ROUTE } from "../../web/nextchat.js";
+import { accessCodeAuthorization, NEXTCHAT_CHAT_ROUTE, proxyApiBases } from "../../web/nextchat.js";
 import { STANDIN_PAGE } from "../../web/standin.js";
 import { startChain } from "../../chain/chain.js";
 import { inScratch, SECRETS, startNginx, startProxy, startUpstream, startWeb, type UpstreamContainer } from "./chain.js";
@@ -28,7 +28,7 @@ describe.skipIf(engineSkip)("Nginx image", () => {
       web: async (apiUrl) =>
         inScratch(
           await startWeb(scratch, network, {
-            settings: { baseUrl: apiUrl, serverApiKey: SECRETS.proxyToken, accessCodes: [SECRETS.accessCode], timezone: "UTC" },
+            settings: { apiBases: proxyApiBases(apiUrl), serverApiKeys: { openai: SECRETS.proxyToken }, accessCodes: [SECRETS.accessCode], timezone: "UTC" },
           }),
         ),
       // The options infra/site.ts gives renderSite for a stack whose function runs on the host.
