@@ -186,7 +186,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
       req,
       res,
       started: process.hrtime.bigint(),
-      entry: { method: req.method ?? "", path: loggablePath(req.url ?? ""), status: 0, in: 0, out: 0, ttfbMs: null, ms: 0 },
+      entry: { method: req.method ?? "", provider: undefined, path: loggablePath(req.url ?? ""), status: 0, in: 0, out: 0, ttfbMs: null, ms: 0 },
     };
     responding.set(req.socket, res);
     res.on("close", () => {
