@@ -52,6 +52,8 @@ export const PROVIDERS = ["openai", "anthropic", "google"] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
 export interface ProxyRoute {
+  /** In messages: "your OpenAI key". */
+  readonly name: string;
   /**
    * Where the proxy serves the provider (after any stage prefix): "" for OpenAI's `/v1/…`. A client's
    * base URL is the function's plus this (NextChat's ANTHROPIC_URL, GOOGLE_URL; OpenAI's BASE_URL).
@@ -81,6 +83,7 @@ export interface ProxyRoute {
 
 export const PROXY_ROUTES: Readonly<Record<Provider, ProxyRoute>> = {
   openai: {
+    name: "OpenAI",
     mount: "",
     versions: ["v1"],
     baseEnv: "UPSTREAM_URL",
@@ -92,6 +95,7 @@ export const PROXY_ROUTES: Readonly<Record<Provider, ProxyRoute>> = {
     defaultHeaders: {},
   },
   anthropic: {
+    name: "Anthropic",
     mount: "/anthropic",
     versions: ["v1"],
     baseEnv: "ANTHROPIC_UPSTREAM_URL",
@@ -103,6 +107,7 @@ export const PROXY_ROUTES: Readonly<Record<Provider, ProxyRoute>> = {
     defaultHeaders: { "anthropic-version": "2023-06-01" },
   },
   google: {
+    name: "Gemini",
     mount: "/google",
     versions: ["v1beta", "v1"],
     baseEnv: "GOOGLE_UPSTREAM_URL",
