@@ -85,8 +85,8 @@ describe.skipIf(!nginxBinary)("npm run smoke on a healthy stack", () => {
 
   it("--anthropic-key checks Claude's routes with the caller's own key, sent as <key>:<token> and swapped by the proxy", async () => {
     stack = await startMiniStack({ openaiOnly: true });
-    const own = "sk-ant-callers-own-key-0a1b";
-    stack.upstream.requests.length = 0;
+    // A key the upstream takes, that this stack's proxy does not hold.
+    const own = SECRETS.anthropicKey;
     const { report, hop } = await smokeJson(["--outputs", await outputsFile(stack.outputs), "--anthropic-key", own, "--only", "function-anthropic"]);
     expect(report.target).toMatchObject({ anthropicKey: true, serverKeys: ["openai"] });
     expect(hop("function-anthropic")).toMatchObject({ status: "ok", stream: { verdict: "streamed" } });
