@@ -2,7 +2,7 @@
 // counts, and what was stopped.
 import { PROXY_ROUTES } from "../../contract.js";
 import { PROVIDER_CONFIG } from "../../infra/config/keys.js";
-import type { HopName } from "./report.js";
+import { HOPS, type HopName } from "./report.js";
 import type { HopOutcome } from "./hops/hop.js";
 import { OTHER_PROVIDERS, type LocalOptions } from "./local-args.js";
 import type { LocalChain } from "./local.js";
@@ -51,7 +51,7 @@ function openLines(chain: LocalChain, options: LocalOptions, key: string): strin
 /** Without Nginx its hops cannot run: skipped, with the install line; a failure in CI. */
 export function nginxMissingOutcome(reason: string, env: Readonly<Record<string, string | undefined>>): Partial<Record<HopName, HopOutcome>> {
   const outcome: HopOutcome = env.CI ? { status: "fail", detail: `${reason} (in CI a missing Nginx is a failure)` } : { status: "skip", detail: reason };
-  return { nginx: outcome, e2e: outcome };
+  return Object.fromEntries(HOPS.filter((hop) => /^(nginx|e2e)/.test(hop)).map((hop) => [hop, outcome]));
 }
 
 /** The one line said when everything is stopped. */

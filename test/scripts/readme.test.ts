@@ -166,7 +166,7 @@ describe.skipIf(!nginxBinary)("the README's other examples, run as written", () 
     "npm run local -- --check": async (command) => {
       const run = await sh(await onFreePorts(command));
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toContain("3 ok, 0 failed, 3 skipped\nlocal: stopped nginx (pid ");
+      expect(run.stdout).toContain("9 ok, 0 failed, 5 skipped\nlocal: stopped nginx (pid ");
     },
     "npm run -s local -- --check --json > report.json": async (command) => {
       const run = await sh(await onFreePorts(command));
