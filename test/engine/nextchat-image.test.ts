@@ -1,6 +1,7 @@
 // The NextChat stand-in image keeps NextChat v2.16's contract (design.md "Web UI") when run as the
 // program runs it: env from web/nextchat.ts, the program's health check, other containers by name.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DIALECTS } from "../../scripts/lib/dialects.js";
 import { streamChat } from "../../scripts/lib/stream.js";
 import { accessCodeAuthorization, NEXTCHAT_CHAT_ROUTE, NEXTCHAT_HEALTH_PATH, NEXTCHAT_PORT } from "../../web/nextchat.js";
 import { STANDIN_PAGE } from "../../web/standin.js";
@@ -74,6 +75,31 @@ describe.skipIf(engineSkip)("NextChat stand-in image", () => {
     expect(fetched.map((r) => `${r.method} ${r.url}`)).toEqual(["POST /leak?api.openai.com/v1/messages"]);
     expect(fetched[0]!.headers.authorization).toBe(`Bearer ${SECRETS.upstreamKey}`);
     expect(fetched[0]!.headers).not.toHaveProperty("x-base-url");
+  });
+
+  it("relays Claude's and Gemini's routes to ANTHROPIC_URL and GOOGLE_URL with their keys in x-api-key and x-goog-api-key, streaming", async () => {
+    const { id } = await startWeb(scratch, network, {
+      name: `web-providers-${scratch.id}`,
+      settings: { apiBases: allAt(upstream.url), serverApiKeys: { anthropic: "sk-ant-engine-key", google: "AIza-engine-key" }, accessCodes: [SECRETS.accessCode], timezone: "UTC" },
+    });
+    const base = `http://127.0.0.1:${await scratch.hostPort(id, NEXTCHAT_PORT)}`;
+    const before = (await upstream.seen()).length;
+    for (const [provider, route] of [["anthropic", "/api/anthropic"], ["google", "/api/google"]] as const) {
+      const chat = await streamChat(`${base}${route}${DIALECTS[provider].chatPath("m")}`, {
+        model: "m",
+        provider,
+        headers: { authorization: accessCodeAuthorization(SECRETS.accessCode) },
+        signal: AbortSignal.timeout(20_000),
+      });
+      expect(chat.error, provider).toBeUndefined();
+      expect(chat.content).toBe(CHUNKS.join(""));
+      expect(chat.timing?.verdict, JSON.stringify(chat.timing)).toBe("streamed");
+    }
+    const relayed = (await upstream.seen()).slice(before);
+    expect(relayed.map((r) => [r.url, r.key])).toEqual([
+      ["/v1/messages", "sk-ant-engine-key"],
+      ["/v1beta/models/m:streamGenerateContent?alt=sse", "AIza-engine-key"],
+    ]);
   });
 
   it("answers an unreachable BASE_URL with HTTP 200 and a JSON error body", async () => {
