@@ -15,7 +15,8 @@ export function clientHelp(chain: LocalChain, options: LocalOptions): string {
   // A provider whose key the proxy holds takes the token alone; the others the caller's key before it.
   const keyOf = (provider: keyof LocalChain["upstreamKeys"]) => (chain.upstreamKeys[provider] ? token : `<your key>:${token}`);
   const key = keyOf("openai");
-  const width = Math.max(...OTHER_PROVIDERS.map((p) => PROVIDER_CONFIG[p].title.length));
+  const others = OTHER_PROVIDERS.map((p) => ({ title: PROVIDER_CONFIG[p].title, base: `${site}${PROXY_ROUTES[p].mount}`, key: keyOf(p) }));
+  const [titles, bases] = [Math.max(...others.map((o) => o.title.length)), Math.max(...others.map((o) => o.base.length))];
   return [
     "",
     ...openLines(chain, options, key),
@@ -25,7 +26,7 @@ export function clientHelp(chain: LocalChain, options: LocalOptions): string {
     `  curl -N ${base}/chat/completions -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" \\`,
     `    -d '{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"Hello"}]}'`,
     "Or a Claude or Gemini client (Anthropic's and Google's SDKs, desktop apps):",
-    ...OTHER_PROVIDERS.map((p) => `  ${PROVIDER_CONFIG[p].title.padEnd(width)}  base URL ${site}${PROXY_ROUTES[p].mount}  API key ${keyOf(p)}`),
+    ...others.map((o) => `  ${o.title.padEnd(titles)}  base URL ${o.base.padEnd(bases)}  API key ${o.key}`),
     `Ctrl-C stops everything (from elsewhere: kill ${process.pid}).`,
   ].join("\n");
 }

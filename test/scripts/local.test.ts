@@ -180,8 +180,8 @@ describe.skipIf(!nginxBinary)("npm run local", () => {
     await local.waitFor(/^proxy │ \{.*"path":"\/v1\/chat\/completions","status":200/m, "the proxy's log line for the chat");
 
     // Claude's and Gemini's official clients at the base URLs it printed, with the same key.
-    const anthropic = (await local.waitFor(/^ {2}Anthropic +base URL (\S+) {2}API key (\S+)$/m, "Anthropic's base URL")).slice(1);
-    const google = (await local.waitFor(/^ {2}Google Gemini +base URL (\S+) {2}API key (\S+)$/m, "Gemini's base URL")).slice(1);
+    const anthropic = (await local.waitFor(/^ {2}Anthropic +base URL (\S+) +API key (\S+)$/m, "Anthropic's base URL")).slice(1);
+    const google = (await local.waitFor(/^ {2}Google Gemini +base URL (\S+) +API key (\S+)$/m, "Gemini's base URL")).slice(1);
     expect(anthropic).toEqual([`http://127.0.0.1:${p.http}/anthropic`, key]);
     expect(google).toEqual([`http://127.0.0.1:${p.http}/google`, key]);
     const claude = await new Anthropic({ apiKey: key, baseURL: anthropic[0], maxRetries: 0 }).messages.create({
