@@ -108,6 +108,7 @@ describe("the layout section and the license", () => {
 const NOT_HERE: Record<string, string> = {
   "npm run local": "stays up on 8080 and 9000 until Ctrl-C: .ci/run runs it (the front door)",
   "OPENAI_API_KEY=sk-… npm run local": "needs an OpenAI key and the Internet",
+  "ANTHROPIC_API_KEY=sk-ant-… GOOGLE_API_KEY=AIza… npm run local": "needs Anthropic and Gemini keys and the Internet",
   "npm run local -- --upstream http://127.0.0.1:11434": "needs an OpenAI-compatible server on that port",
   "npm ci": "the deployment steps: .ci/run runs it (the front door)",
   "npm run smoke -- --stack dev": "needs a deployed stack and the Pulumi CLI",
