@@ -1,6 +1,7 @@
 // The chain the Nginx suites drive (chain/chain.ts): test upstream ← function proxy (in-process, every
 // provider's route pointed at the upstream) ← [web double ←] real Nginx. `direct: true` leaves the
 // proxy out (Nginx → upstream), for properties Nginx must hold on its own.
+import { expect } from "vitest";
 import { startChain as startPieces, started, testUpstream, type ChainUrls } from "../../chain/chain.js";
 import type { FreeSiteOptions, RunningNginx } from "../../chain/nginx.js";
 import { startProxy, type InProcessProxy } from "../../chain/proxy.js";
@@ -10,6 +11,7 @@ import { proxyApiBases } from "../../web/nextchat.js";
 import type { TestUpstream, UpstreamOptions } from "../../chain/upstream.js";
 import { startNginx } from "../fixtures/nginx.js";
 import { startWebDouble, type WebDouble, type WebDoubleOptions } from "../fixtures/web.js";
+import type { Exchange } from "./client.js";
 
 export interface ChainOptions {
   /** Site options on top of serverName localhost and the upstreams below (a function gets their URLs). */
@@ -59,4 +61,18 @@ export async function startChain(options: ChainOptions = {}): Promise<Chain> {
 /** Every route of the proxy's table to one upstream (the test upstream speaks all three). */
 export function routesTo(upstreamUrl: string): Env {
   return Object.fromEntries(PROVIDERS.map((provider) => [PROXY_ROUTES[provider].baseEnv, upstreamUrl]));
+}
+
+/**
+ * Each of `events` reaches the client while the upstream (paced by hand: `manual`) still holds back the
+ * next one, then the exchange ends.
+ */
+export async function expectChunkByChunk(chain: Chain, ex: Exchange, events: number): Promise<void> {
+  for (let n = 1; n <= events; n++) {
+    await ex.until((x) => x.events.length >= n, `event ${n} at the client`);
+    expect(ex.events).toHaveLength(n);
+    expect(chain.upstream.requests[0]!.chunksWritten).toBe(n);
+    chain.upstream.release();
+  }
+  await ex.done();
 }

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_CHUNKS } from "../../chain/upstream.js";
 import { streamAnthropic, streamGemini } from "../function/clients.js";
 import { nginxBinary } from "../fixtures/nginx.js";
-import { startChain, type Chain } from "./chain.js";
+import { expectChunkByChunk, startChain, type Chain } from "./chain.js";
 import { JSON_HEADERS, send } from "./client.js";
 
 const TOKEN = "nginx-provider-test-token-0123";
@@ -80,12 +80,7 @@ describe.skipIf(!nginxBinary)("NextChat's /api/anthropic/ and /api/google/ behin
       body: chat.body,
       headers: { ...JSON_HEADERS, ...chat.headers, authorization: "Bearer nk-s3cret", "accept-encoding": "gzip", "x-base-url": "https://attacker.example" },
     });
-    for (let n = 1; n <= chat.events; n++) {
-      await ex.until((x) => x.events.length >= n, `event ${n} at the client`);
-      expect(chain.upstream.requests[0]!.chunksWritten).toBe(n);
-      chain.upstream.release();
-    }
-    await ex.done();
+    await expectChunkByChunk(chain, ex, chat.events);
     expect(ex.status).toBe(200);
     expect(ex.headers["content-encoding"]).toBeUndefined();
     // Nginx cleared x-base-url; NextChat sent the token in the provider's header; the proxy swapped in the key.

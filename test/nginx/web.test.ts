@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { nginxBinary } from "../fixtures/nginx.js";
 import { DEFAULT_CHUNKS } from "../../chain/upstream.js";
 import { WEB_PAGE } from "../fixtures/web.js";
-import { startChain, type Chain } from "./chain.js";
+import { expectChunkByChunk, startChain, type Chain } from "./chain.js";
 import { chatBody, JSON_HEADERS, send } from "./client.js";
 
 const FORBIDDEN = {
@@ -98,13 +98,7 @@ describe.skipIf(!nginxBinary)("web UI behind Nginx", () => {
       body: chatBody({ stream: true }),
       headers: { ...JSON_HEADERS, authorization: "Bearer nk-s3cret", "accept-encoding": "gzip" },
     });
-    const events = DEFAULT_CHUNKS.length + 3;
-    for (let n = 1; n <= events; n++) {
-      await ex.until((x) => x.events.length >= n, `event ${n} at the client`);
-      expect(chain.upstream.requests[0]!.chunksWritten).toBe(n);
-      chain.upstream.release();
-    }
-    await ex.done();
+    await expectChunkByChunk(chain, ex, DEFAULT_CHUNKS.length + 3);
     expect(ex.status).toBe(200);
     expect(ex.headers["content-encoding"]).toBeUndefined();
     expect(ex.events.at(-1)).toBe("[DONE]");
