@@ -79,7 +79,7 @@ describe.skipIf(engineSkip)("Nginx image", () => {
   it("serves the web UI's page and answers other /api/ routes with 403 before the stand-in can fetch x-base-url", async () => {
     expect(await (await fetch(`${nginx.url}/`)).text()).toBe(STANDIN_PAGE);
     const before = (await upstream.seen()).length;
-    const blocked = await fetch(`${nginx.url}/api/anthropic/v1/messages`, {
+    const blocked = await fetch(`${nginx.url}/api/moonshot/v1/chat/completions`, {
       method: "POST",
       headers: { "x-base-url": `${upstream.url}/leak?api.openai.com`, "content-type": "application/json" },
       body: "{}",
