@@ -46,7 +46,8 @@ export function startBuiltProxy(built: BuiltProxy, memoryMb: number, upstreamUrl
     dir: built.dir,
     node: built.node,
     ...(built.nodeFlags ? { nodeFlags: built.nodeFlags } : {}),
-    env: { UPSTREAM_URL: upstreamUrl, [MEMORY_ENV]: String(memoryMb) },
+    // Every route to the test upstream, which speaks all three providers' formats.
+    env: { UPSTREAM_URL: upstreamUrl, ANTHROPIC_UPSTREAM_URL: upstreamUrl, GOOGLE_UPSTREAM_URL: upstreamUrl, [MEMORY_ENV]: String(memoryMb) },
     probe,
   });
 }

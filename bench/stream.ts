@@ -1,8 +1,11 @@
 // Per-chunk delay: for every event of a streamed completion, the time from the upstream's write to the
 // client's read of it. The test upstream runs in this process and stamps each write with
 // process.hrtime.bigint() (its `chunk` event); the client stamps each read with the same clock, so the
-// difference is one clock's reading, whatever lies between (nothing, the proxy, Nginx, both).
+// difference is one clock's reading, whatever lies between (nothing, the proxy, Nginx, both). Each of
+// the proxy's routes is measured: OpenAI's chat completions, Anthropic's Messages, Gemini's
+// streamGenerateContent, each in its own wire format (chain/wire.ts).
 import http from "node:http";
+import { PROXY_ROUTES, type Provider } from "../contract.js";
 import { Teardown } from "../chain/teardown.js";
 import { startUpstream, type TestUpstream } from "../chain/upstream.js";
 import { nginxMissing, startBuiltProxy, startFrontNginx, type BuiltProxy } from "./chain.js";
@@ -16,12 +19,33 @@ export interface StreamSample {
   delaysMs: number[];
 }
 
-const SEPARATOR = "\n\n";
+/** A streamed request in one provider's format: where it goes upstream, and how its events are separated. */
+interface BenchRequest {
+  /** The upstream path, with its query. */
+  readonly path: string;
+  readonly body: string;
+  readonly headers: http.OutgoingHttpHeaders;
+  readonly separator: string;
+}
 
-/** One streamed chat completion from `baseUrl` (which leads to `upstream`), read event by event. */
-export async function streamOnce(upstream: TestUpstream, baseUrl: string, agent: http.Agent, tag: string): Promise<StreamSample> {
+const MESSAGES_BODY = JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 1024, stream: true, messages: [{ role: "user", content: "bench" }] });
+const GEMINI_BODY = JSON.stringify({ contents: [{ role: "user", parts: [{ text: "bench" }] }] });
+
+const REQUESTS: Readonly<Record<Provider, BenchRequest>> = {
+  openai: { path: CHAT_PATH, body: STREAM_BODY, headers: CHAT_HEADERS, separator: "\n\n" },
+  anthropic: { path: "/v1/messages", body: MESSAGES_BODY, headers: { "content-type": "application/json", "x-api-key": "sk-ant-bench", "anthropic-version": "2023-06-01" }, separator: "\n\n" },
+  google: { path: "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", body: GEMINI_BODY, headers: { "content-type": "application/json", "x-goog-api-key": "AIza-bench" }, separator: "\r\n\r\n" },
+};
+
+/**
+ * One streamed answer in `provider`'s format from `baseUrl` (which leads to `upstream`; for the proxy,
+ * with the route's mount), read event by event.
+ */
+export async function streamOnce(upstream: TestUpstream, baseUrl: string, agent: http.Agent, tag: string, provider: Provider = "openai"): Promise<StreamSample> {
+  const request = REQUESTS[provider];
+  const SEPARATOR = request.separator;
   // The tag travels in the query string, which every hop passes on, so the writes are this request's.
-  const path = `${CHAT_PATH}?bench=${tag}`;
+  const path = `${request.path}${request.path.includes("?") ? "&" : "?"}bench=${tag}`;
   const writes: bigint[] = [];
   const onChunk = (record: { url: string }, index: number, at: bigint) => {
     if (record.url.endsWith(path)) writes[index] = at;
@@ -32,12 +56,12 @@ export async function streamOnce(upstream: TestUpstream, baseUrl: string, agent:
       const req = http.request(`${baseUrl}${path}`, {
         method: "POST",
         agent,
-        headers: { ...CHAT_HEADERS, "content-length": Buffer.byteLength(STREAM_BODY) },
+        headers: { ...request.headers, "content-length": Buffer.byteLength(request.body) },
       });
       let sentAt = 0n;
       let ttfbMs: number | undefined;
       const delaysMs: number[] = [];
-      // A "\n" that ended the last read and may begin a separator the next read completes.
+      // What ended the last read and may begin a separator the next read completes.
       let carry = "";
       req.on("response", (res) => {
         if (res.statusCode !== 200) {
@@ -56,7 +80,10 @@ export async function streamOnce(upstream: TestUpstream, baseUrl: string, agent:
             delaysMs.push(nsToMs(at - written));
             after = i + SEPARATOR.length;
           }
-          carry = seen.length > after && seen.endsWith("\n") ? "\n" : "";
+          // The longest tail that may begin a separator the next read completes.
+          let keep = Math.min(SEPARATOR.length - 1, seen.length - after);
+          while (keep > 0 && !SEPARATOR.startsWith(seen.slice(seen.length - keep))) keep -= 1;
+          carry = seen.slice(seen.length - keep);
         });
         res.on("end", () => {
           if (delaysMs.length !== writes.length) {
@@ -68,7 +95,7 @@ export async function streamOnce(upstream: TestUpstream, baseUrl: string, agent:
       });
       req.on("error", reject);
       sentAt = process.hrtime.bigint();
-      req.end(STREAM_BODY);
+      req.end(request.body);
     });
   } finally {
     upstream.events.off("chunk", onChunk);
@@ -95,14 +122,33 @@ export interface PathFigures {
   ttfbMs: Figure;
 }
 
-/** Paths an event can take from the upstream to the client. */
-export const PATHS = ["direct", "proxy", "nginx", "nginxProxy"] as const;
+/**
+ * Paths an event can take from the upstream to the client: OpenAI's route direct, through the proxy,
+ * Nginx alone, both; Anthropic's and Gemini's direct and through the proxy. Each "added" figure is
+ * against the direct path of the same route.
+ */
+export const PATHS = ["direct", "proxy", "nginx", "nginxProxy", "anthropicDirect", "anthropicProxy", "googleDirect", "googleProxy"] as const;
 export type PathName = (typeof PATHS)[number];
 export const PATH_LABELS: Record<PathName, string> = {
   direct: "direct",
   proxy: "proxy",
   nginx: "nginx alone (→ upstream)",
   nginxProxy: "nginx + proxy",
+  anthropicDirect: "Anthropic direct",
+  anthropicProxy: "Anthropic via proxy",
+  googleDirect: "Gemini direct",
+  googleProxy: "Gemini via proxy",
+};
+/** Which route each path streams, and the path it is compared with. */
+const PATH_ROUTE: Record<PathName, { provider: Provider; direct: PathName }> = {
+  direct: { provider: "openai", direct: "direct" },
+  proxy: { provider: "openai", direct: "direct" },
+  nginx: { provider: "openai", direct: "direct" },
+  nginxProxy: { provider: "openai", direct: "direct" },
+  anthropicDirect: { provider: "anthropic", direct: "anthropicDirect" },
+  anthropicProxy: { provider: "anthropic", direct: "anthropicDirect" },
+  googleDirect: { provider: "google", direct: "googleDirect" },
+  googleProxy: { provider: "google", direct: "googleDirect" },
 };
 
 export interface StreamingResult {
@@ -121,7 +167,14 @@ export async function measureStreaming(built: BuiltProxy, memoryMb: number, s: S
     stops.push(() => upstream.close());
     const proxy = await startBuiltProxy(built, memoryMb, upstream.url);
     stops.push(() => proxy.close());
-    const bases: Partial<Record<PathName, string>> = { direct: upstream.url, proxy: proxy.url };
+    const bases: Partial<Record<PathName, string>> = {
+      direct: upstream.url,
+      proxy: proxy.url,
+      anthropicDirect: upstream.url,
+      anthropicProxy: proxy.url + PROXY_ROUTES.anthropic.mount,
+      googleDirect: upstream.url,
+      googleProxy: proxy.url + PROXY_ROUTES.google.mount,
+    };
     if (!nginxMissing) {
       // Nginx alone tells its share of the delay from the proxy's.
       for (const [name, api] of [["nginx", upstream.url], ["nginxProxy", proxy.url]] as const) {
@@ -141,11 +194,12 @@ export async function measureStreaming(built: BuiltProxy, memoryMb: number, s: S
         // One keep-alive connection per path, as a chat client holds one.
         const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
         try {
-          for (let i = 0; i < s.warmupStreams; i++) await streamOnce(upstream, base, agent, `${++tag}`);
+          const { provider } = PATH_ROUTE[name];
+          for (let i = 0; i < s.warmupStreams; i++) await streamOnce(upstream, base, agent, `${++tag}`, provider);
           const delays: number[] = [];
           const ttfbs: number[] = [];
           for (let i = 0; i < s.streamsPerRun; i++) {
-            const sample = await streamOnce(upstream, base, agent, `${++tag}`);
+            const sample = await streamOnce(upstream, base, agent, `${++tag}`, provider);
             delays.push(...sample.delaysMs);
             ttfbs.push(sample.ttfbMs);
           }
@@ -161,10 +215,10 @@ export async function measureStreaming(built: BuiltProxy, memoryMb: number, s: S
     }
     const paths: StreamingResult["paths"] = {};
     for (const [name, series] of perRun) paths[name] = { p50Ms: figure(series.p50), p99Ms: figure(series.p99), ttfbMs: figure(series.ttfb) };
-    const direct = paths.direct!;
     const added: StreamingResult["added"] = {};
-    for (const name of measured.filter((n) => n !== "direct")) {
+    for (const name of measured.filter((n) => PATH_ROUTE[n].direct !== n)) {
       const path = paths[name]!;
+      const direct = paths[PATH_ROUTE[name].direct]!;
       added[name] = { p50Ms: pairwise(path.p50Ms, direct.p50Ms, (a, b) => a - b), p99Ms: pairwise(path.p99Ms, direct.p99Ms, (a, b) => a - b) };
     }
     return { eventsPerRun: s.streamsPerRun * (s.chunksPerStream + 3), paths, added };

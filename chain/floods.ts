@@ -60,11 +60,11 @@ export async function slowReaders(port: number, upstream: TestUpstream, o: { cou
 }
 
 /** `count` uploads of `bytes` each at once (one chat completion body), resolving with their statuses. */
-export function concurrentUploads(port: number, count: number, bytes: number): Promise<number[]> {
+export function concurrentUploads(port: number, count: number, bytes: number, headers: http.OutgoingHttpHeaders = {}): Promise<number[]> {
   const body = Buffer.alloc(bytes, "x");
   const upload = () =>
     new Promise<number>((resolve, reject) => {
-      const req = http.request({ port, host: "127.0.0.1", method: "POST", path: CHAT, agent: false, headers: { "content-length": bytes } });
+      const req = http.request({ port, host: "127.0.0.1", method: "POST", path: CHAT, agent: false, headers: { ...headers, "content-length": bytes } });
       req.on("response", (res) => res.resume().on("end", () => resolve(res.statusCode!)));
       req.on("error", reject);
       req.end(body);

@@ -1,37 +1,44 @@
-// Who holds which secret. The proxy's modes (function/src/config.ts) are: a token alone, or a token
-// plus the API key it swaps in. The real key stays in the function, outside mainland China, whenever
-// a proxy runs; NextChat (which logs keys in plain text) then holds only the proxy token.
+// Who holds which secret. The proxy's modes (function/src/config.ts), per provider: a token alone, or a
+// token plus the provider's keys it swaps in. The real keys stay in the function, outside mainland
+// China, whenever a proxy runs; NextChat (which logs keys in plain text) then holds only the proxy token.
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { PROVIDERS, type Provider } from "../contract.js";
 
 export interface AuthWiring {
-  /** The proxy gets OPENAI_API_KEY and swaps it in for callers presenting the token. */
-  proxyHoldsKey: boolean;
-  /** What NextChat's OPENAI_API_KEY is. */
-  webKey: "proxyToken" | "openaiApiKey" | "none";
-  /** Access codes are needed (and generated when none are given). */
+  /** The providers whose keys the proxy gets (OPENAI_API_KEY, ANTHROPIC_API_KEY, GOOGLE_API_KEY) and swaps in for the token. */
+  proxyHolds: Provider[];
+  /** What NextChat's key for each provider (OPENAI_API_KEY, ANTHROPIC_API_KEY, GOOGLE_API_KEY) is. */
+  webKeys: Record<Provider, "proxyToken" | "apiKey" | "none">;
+  /** Access codes are needed (and generated when none are given): some provider has a server key. */
   needsAccessCodes: boolean;
 }
 
 /**
- * | server key | proxy runs | proxy env              | NextChat OPENAI_API_KEY | users enter        |
- * |------------|------------|------------------------|-------------------------|--------------------|
- * | yes        | yes        | OPENAI_API_KEY + token | the proxy token         | an access code     |
- * | yes        | no         | -                      | the API key             | an access code     |
- * | no         | yes        | token                  | -                       | `sk-…:<token>`     |
- * | no         | no         | -                      | -                       | their own key      |
+ * Per provider (OpenAI, Anthropic, Google alike):
+ *
+ * | its server key | proxy runs | proxy env          | NextChat's key for it | users enter        |
+ * |----------------|------------|--------------------|-----------------------|--------------------|
+ * | yes            | yes        | its key + token    | the proxy token       | an access code     |
+ * | yes            | no         | -                  | the API key           | an access code     |
+ * | no             | yes        | token              | -                     | `<key>:<token>`    |
+ * | no             | no         | -                  | -                     | their own key      |
+ *
+ * Access codes (and HIDE_USER_API_KEY) come with any provider's key: NextChat has one gate for all.
  */
-export function authWiring(args: { serverKey: boolean; runsProxy: boolean }): AuthWiring {
+export function authWiring(args: { keyed: readonly Provider[]; runsProxy: boolean }): AuthWiring {
+  const webKey = (provider: Provider) => (!args.keyed.includes(provider) ? "none" : args.runsProxy ? "proxyToken" : "apiKey");
   return {
-    proxyHoldsKey: args.serverKey && args.runsProxy,
-    webKey: !args.serverKey ? "none" : args.runsProxy ? "proxyToken" : "openaiApiKey",
-    needsAccessCodes: args.serverKey,
+    proxyHolds: args.runsProxy ? [...args.keyed] : [],
+    webKeys: Object.fromEntries(PROVIDERS.map((provider) => [provider, webKey(provider)])) as AuthWiring["webKeys"],
+    needsAccessCodes: args.keyed.length > 0,
   };
 }
 
 export interface CredentialsArgs {
   runsProxy: boolean;
-  openaiApiKey?: pulumi.Output<string>;
+  /** Each provider's server keys (one, or a comma-separated list). */
+  apiKeys: Partial<Record<Provider, pulumi.Output<string>>>;
   /** Given codes, comma-separated; otherwise `accessCodeCount` are generated when a server key needs them. */
   accessCodes?: pulumi.Output<string>;
   accessCodeCount: number;
@@ -44,14 +51,15 @@ export class Credentials extends pulumi.ComponentResource {
   readonly wiring: AuthWiring;
   readonly proxyToken?: pulumi.Output<string>;
   readonly accessCodes?: pulumi.Output<string>;
-  /** OPENAI_API_KEY for the proxy, when it holds the key. */
-  readonly proxyApiKey?: pulumi.Output<string>;
-  /** OPENAI_API_KEY for NextChat's server. */
-  readonly webApiKey?: pulumi.Output<string>;
+  /** The keys the proxy holds, by provider. */
+  readonly proxyApiKeys: Partial<Record<Provider, pulumi.Output<string>>>;
+  /** The key NextChat's server sends for each provider it has one for. */
+  readonly webApiKeys: Partial<Record<Provider, pulumi.Output<string>>>;
 
   constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("gptsite:site:Credentials", name, {}, opts);
-    this.wiring = authWiring({ serverKey: args.openaiApiKey !== undefined, runsProxy: args.runsProxy });
+    const keyed = PROVIDERS.filter((provider) => args.apiKeys[provider] !== undefined);
+    this.wiring = authWiring({ keyed, runsProxy: args.runsProxy });
     const generate = (suffix: string, length: number) =>
       pulumi.secret(new random.RandomPassword(`${name}-${suffix}`, { length, special: false }, { parent: this }).result);
 
@@ -61,9 +69,10 @@ export class Credentials extends pulumi.ComponentResource {
       const codes = Array.from({ length: args.accessCodeCount }, (_, i) => generate(`access-code-${i + 1}`, 16));
       this.accessCodes = pulumi.secret(pulumi.all(codes).apply((values) => values.join(",")));
     }
-    if (this.wiring.proxyHoldsKey) this.proxyApiKey = args.openaiApiKey;
-    const webKeys = { proxyToken: this.proxyToken, openaiApiKey: args.openaiApiKey, none: undefined };
-    this.webApiKey = webKeys[this.wiring.webKey];
+    this.proxyApiKeys = Object.fromEntries(this.wiring.proxyHolds.map((provider) => [provider, args.apiKeys[provider]!]));
+    const webKey = (provider: Provider) =>
+      ({ proxyToken: this.proxyToken, apiKey: args.apiKeys[provider], none: undefined })[this.wiring.webKeys[provider]];
+    this.webApiKeys = Object.fromEntries(PROVIDERS.flatMap((provider) => (webKey(provider) ? [[provider, webKey(provider)!]] : [])));
     this.registerOutputs({});
   }
 }

@@ -5,12 +5,13 @@
 // only as secret Outputs.
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
+import { PROVIDERS, type Provider } from "../contract.js";
 import { validateDns } from "./config/dns.js";
-import { validateFunction } from "./config/function.js";
+import { regionRefusers, validateFunction } from "./config/function.js";
 import { validateHost } from "./config/host.js";
-import { PROJECT, unknownKeyProblems, type RawConfig } from "./config/keys.js";
+import { PROJECT, PROVIDER_CONFIG, unknownKeyProblems, type RawConfig } from "./config/keys.js";
 import { ConfigReader } from "./config/reader.js";
-import { validateSecrets } from "./config/secrets.js";
+import { keyedProviders, validateSecrets } from "./config/secrets.js";
 import { validateSite } from "./config/site.js";
 import { validateTls } from "./config/tls.js";
 import { validateWeb } from "./config/web.js";
@@ -18,13 +19,13 @@ import type { DnsProviderName } from "./dns/index.js";
 import type { FunctionProviderName } from "./function/index.js";
 import type { TlsMode } from "./tls/index.js";
 
-export { CONFIG_KEYS, PROJECT, type ConfigKey, type RawConfig } from "./config/keys.js";
+export { CONFIG_KEYS, PROJECT, PROVIDER_CONFIG, type ConfigKey, type RawConfig } from "./config/keys.js";
 
 /** The validated configuration. `S` is how secrets are held: `string` in tests, secret Outputs in the program. */
 export interface Settings<S = string> {
   domain: string;
-  /** The OpenAI-compatible API base, without `/v1`. */
-  upstream: string;
+  /** Each provider's API base (its own or a compatible service's), without its API version (`/v1`…). */
+  upstreams: Record<Provider, string>;
   function: {
     provider: FunctionProviderName;
     region: string;
@@ -57,7 +58,10 @@ export interface Settings<S = string> {
   /** What the Docker host pulls, registryMirror applied. */
   images: { web: string; nginx: string; proxy: string };
   secrets: {
+    /** Each provider's server keys: one, or a comma-separated list (the proxy fails over along it). */
     openaiApiKey?: S;
+    anthropicApiKey?: S;
+    googleApiKey?: S;
     /** Comma-separated, as NextChat's CODE wants them. */
     accessCodes?: S;
     proxyToken?: S;
@@ -89,7 +93,7 @@ export function validateConfig(raw: RawConfig, inputs: ValidationInputs): Settin
   const config = new ConfigReader(raw);
   for (const problem of unknownKeyProblems(raw)) config.problem(problem);
   const site = validateSite(config);
-  const fn = validateFunction(config, site);
+  const fn = validateFunction(config, regionRefusers(site, keyedProviders(config)));
   const { host, namedIp, remote } = validateHost(config);
   const dns = validateDns(config, { domain: site.domain, host, namedIp });
   const tls = validateTls(config, inputs, { domain: site.domain, local: site.local, dnsProvider: dns.provider, host, remote });
@@ -99,7 +103,7 @@ export function validateConfig(raw: RawConfig, inputs: ValidationInputs): Settin
   // No problem reported: every provider name was one of the registry's.
   return {
     domain: site.domain,
-    upstream: site.upstream,
+    upstreams: site.upstreams,
     function: { ...fn, provider: fn.provider! },
     dns: { ...dns, provider: dns.provider! },
     host,
@@ -108,6 +112,16 @@ export function validateConfig(raw: RawConfig, inputs: ValidationInputs): Settin
     images,
     secrets,
   };
+}
+
+/** The server keys of `secrets` by provider (openaiApiKey → openai…). */
+export function serverKeys<S>(secrets: Settings<S>["secrets"]): Partial<Record<Provider, S>> {
+  return Object.fromEntries(
+    PROVIDERS.flatMap((provider) => {
+      const keys = secrets[PROVIDER_CONFIG[provider].apiKey];
+      return keys === undefined ? [] : [[provider, keys]];
+    }),
+  );
 }
 
 /** Turns every secret of validated settings into a secret Output. */

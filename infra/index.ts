@@ -9,6 +9,9 @@ const site = await deploySite(readConfig(), buildArtifacts);
 
 export const siteUrl = site.siteUrl;
 export const apiBaseUrl = site.apiBaseUrl;
+export const anthropicBaseUrl = site.anthropicBaseUrl;
+export const googleBaseUrl = site.googleBaseUrl;
+export const serverKeys = site.serverKeys;
 export const functionUrl = site.functionUrl;
 export const webUrl = site.webUrl;
 export const hostIp = site.hostIp;

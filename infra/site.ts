@@ -1,11 +1,11 @@
 // The composition: validated settings in, the whole chain out. Providers are picked from the tables
 // in function/, dns/ and tls/ by the configured names; nothing here branches on a provider's name.
 import * as pulumi from "@pulumi/pulumi";
-import { MAX_BODY_BYTES } from "../contract.js";
+import { MAX_BODY_BYTES, PROVIDERS, PROXY_ROUTES, type Provider } from "../contract.js";
 import type { FunctionArtifacts } from "../function/build.js";
-import { NEXTCHAT_HOST_PORT } from "../web/nextchat.js";
+import { NEXTCHAT_HOST_PORT, proxyApiBases } from "../web/nextchat.js";
 import { Credentials } from "./auth.js";
-import type { Settings } from "./config.js";
+import { serverKeys, type Settings } from "./config.js";
 import { dnsProviders } from "./dns/index.js";
 import { functionProviders } from "./function/index.js";
 import { proxyEnvironment } from "./function/proxy.js";
@@ -21,6 +21,11 @@ export interface SiteOutputs {
   siteUrl: pulumi.Output<string>;
   /** The OpenAI-compatible base for desktop and mobile clients (`${siteUrl}/v1`). */
   apiBaseUrl: pulumi.Output<string>;
+  /** Base URLs for Claude and Gemini clients (`${siteUrl}/anthropic`, `${siteUrl}/google`); absent without a proxy. */
+  anthropicBaseUrl?: pulumi.Output<string>;
+  googleBaseUrl?: pulumi.Output<string>;
+  /** The providers the site holds a server key for (`openai`, `anthropic`, `google`): smoke checks their routes. */
+  serverKeys: pulumi.Output<Provider[]>;
   /** The function proxy's base URL (for `docker`, its name on the host's private network). */
   functionUrl: pulumi.Output<string>;
   /** NextChat's published port, bypassing Nginx (on 127.0.0.1 unless webBindAddress says otherwise). */
@@ -41,10 +46,13 @@ export async function deploySite(
   build: () => Promise<FunctionArtifacts>,
 ): Promise<SiteOutputs> {
   const fnSettings = settings.function;
+  const apiKeys = serverKeys(settings.secrets);
   const credentials = new Credentials("credentials", {
     runsProxy: functionProviders[fnSettings.provider].runsProxy,
+    apiKeys,
     accessCodeCount: settings.web.accessCodeCount,
-    ...settings.secrets,
+    ...(settings.secrets.accessCodes ? { accessCodes: settings.secrets.accessCodes } : {}),
+    ...(settings.secrets.proxyToken ? { proxyToken: settings.secrets.proxyToken } : {}),
   });
   const host = new DockerHost("host", { docker: settings.host.docker });
   const onHost: pulumi.ComponentResourceOptions = { providers: [host.provider] };
@@ -60,11 +68,11 @@ export async function deploySite(
         maxInstances: fnSettings.maxInstances,
         artifacts: await build(),
         environment: proxyEnvironment({
-          upstream: settings.upstream,
+          upstreams: settings.upstreams,
           timeoutSec: fnSettings.timeoutSec,
           memoryMb: fnSettings.memoryMb,
           proxyToken,
-          ...(credentials.proxyApiKey ? { openaiApiKey: credentials.proxyApiKey } : {}),
+          apiKeys: credentials.proxyApiKeys,
         }),
       }
     : undefined;
@@ -75,8 +83,9 @@ export async function deploySite(
     "web",
     {
       image: settings.images.web,
-      baseUrl: fn.url,
-      ...(credentials.webApiKey ? { serverApiKey: credentials.webApiKey } : {}),
+      // Behind the proxy, its mount per provider; without one (function none), each provider's API.
+      apiBases: proxy ? fn.url.apply(proxyApiBases) : settings.upstreams,
+      serverApiKeys: credentials.webApiKeys,
       ...(credentials.accessCodes ? { accessCodes: credentials.accessCodes } : {}),
       timezone: settings.web.timezone,
       bindAddress: settings.web.bindAddress,
@@ -96,6 +105,8 @@ export async function deploySite(
         serverName: settings.domain,
         webUpstream: web.internalUrl,
         apiUpstream,
+        // Without a proxy /v1/ goes to OpenAI itself; the other providers' routes exist only on the proxy.
+        ...(proxy ? {} : { apiProviders: ["openai" as const] }),
         // Verify the function's certificate: the hop from a host in China crosses the open Internet.
         ...(apiUpstream.startsWith("https://") ? { apiTrustedCa: NGINX_TRUSTED_CA } : {}),
         functionTimeoutSec: fnSettings.timeoutSec,
@@ -118,6 +129,13 @@ export async function deploySite(
   return {
     siteUrl: pulumi.output(siteUrl),
     apiBaseUrl: pulumi.output(`${siteUrl}/v1`),
+    ...(proxy
+      ? {
+          anthropicBaseUrl: pulumi.output(`${siteUrl}${PROXY_ROUTES.anthropic.mount}`),
+          googleBaseUrl: pulumi.output(`${siteUrl}${PROXY_ROUTES.google.mount}`),
+        }
+      : {}),
+    serverKeys: pulumi.output(PROVIDERS.filter((provider) => apiKeys[provider] !== undefined)),
     functionUrl: fn.url,
     webUrl: pulumi.output(origin("http", webHost, NEXTCHAT_HOST_PORT)),
     hostIp: pulumi.output(settings.host.ip),

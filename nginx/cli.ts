@@ -24,7 +24,7 @@ Prints the site's Nginx config (http context; a stock nginx image reads it as
   --function-timeout SEC   the function's timeout (default ${SITE_DEFAULTS.functionTimeoutSec})
   --read-timeout SEC       proxy_read_timeout, at least the function's (default: equal to it)
   --max-body-bytes N       client_max_body_size (default ${SITE_DEFAULTS.maxBodyBytes}, the proxy's limit)
-  --rate N                 requests per second per address on /api/ and /v1/ (default ${SITE_DEFAULTS.rateLimit.perSecond})
+  --rate N                 requests per second per address on /api/ and the API routes (default ${SITE_DEFAULTS.rateLimit.perSecond})
   --burst N                requests above the rate before 429 (default ${SITE_DEFAULTS.rateLimit.burst})
   --resolver ADDR          DNS resolver for upstream names, e.g. 127.0.0.11 in Docker
   --access-log PATH|off    access log (default ${SITE_DEFAULTS.accessLog})

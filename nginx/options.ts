@@ -1,5 +1,6 @@
 // The typed input of renderSite(). Everything the rendered config depends on is here, so the same
 // options give the same text (renderSite is pure) and infra/, scripts/ and tests share one shape.
+import type { Provider } from "../contract.js";
 
 export interface TlsFiles {
   /** Path, as Nginx sees it, of the PEM certificate chain (leaf first). */
@@ -42,6 +43,12 @@ export interface SiteOptions {
    */
   apiUpstream: string;
   /**
+   * The providers of the proxy's route table (contract.ts) served under `apiUpstream`, each at its
+   * mount (`/v1/`, `/anthropic/`, `/google/`). Default: all of them, as the proxy serves them; a site
+   * whose apiUpstream is OpenAI itself (no proxy) serves only `openai`.
+   */
+  apiProviders?: readonly Provider[];
+  /**
    * PEM bundle to verify the HTTPS function's certificate with (e.g. `/etc/ssl/certs/ca-certificates.crt`);
    * unset: not verified, which is Nginx's default.
    */
@@ -52,7 +59,7 @@ export interface SiteOptions {
   readTimeoutSec?: number;
   /** `client_max_body_size` in bytes, matching the proxy's MAX_BODY_BYTES (default 20 MiB). */
   maxBodyBytes?: number;
-  /** `limit_req` for `/api/` and `/v1/` (default 10 r/s, burst 40). */
+  /** `limit_req` for `/api/` and the API routes (default 10 r/s, burst 40). */
   rateLimit?: RateLimit;
   /** DNS resolver for upstream names resolved at request time (e.g. Docker's `127.0.0.11`). */
   resolver?: string;

@@ -1,7 +1,7 @@
 // renderSite(): typed options → the site's config in the http context, the text a stock nginx
 // image reads as /etc/nginx/conf.d/default.conf. One commented block per concern (h5bp style).
 import { accessLog, accessLogLine, logFormat } from "./blocks/logs.js";
-import { apiLocation } from "./blocks/api.js";
+import { apiLocations } from "./blocks/api.js";
 import { jsonErrors, type Hop } from "./blocks/errors.js";
 import { limits, rateZone } from "./blocks/limits.js";
 import { security } from "./blocks/security.js";
@@ -49,7 +49,7 @@ function mainServer(o: ResolvedSiteOptions): Line {
     ...accessLog(o),
     ...jsonErrors(o, hops),
     ...webLocations(o),
-    ...apiLocation(o),
+    ...apiLocations(o),
   ]);
 }
 

@@ -1,7 +1,7 @@
 // Options are checked before anything is rendered, all at once, so one run shows every problem.
 // Values end up inside config text: a stray `;`, `{` or `$` would change its meaning, so paths and
 // names are held to what Nginx reads as one plain token.
-import { FUNCTION_TIMEOUT_SEC, MAX_BODY_BYTES } from "../contract.js";
+import { FUNCTION_TIMEOUT_SEC, MAX_BODY_BYTES, PROVIDERS, type Provider } from "../contract.js";
 import type { RateLimit, SiteOptions, TlsFiles } from "./options.js";
 
 export const SITE_DEFAULTS = {
@@ -34,6 +34,7 @@ export interface ResolvedSiteOptions {
   web?: UpstreamUrl;
   chatPage?: string;
   api: UpstreamUrl;
+  apiProviders: readonly Provider[];
   apiTrustedCa?: string;
   functionTimeoutSec: number;
   readTimeoutSec: number;
@@ -128,6 +129,11 @@ export function validateSiteOptions(options: SiteOptions): string[] {
     problems.push(`apiUpstream: give the function's base URL without /v1 (Nginx keeps /v1/ from the request); got ${show(o.apiUpstream)}.`);
   }
 
+  const providers = o.apiProviders;
+  if (providers !== undefined && (!Array.isArray(providers) || providers.length === 0 || providers.some((p) => !(PROVIDERS as readonly unknown[]).includes(p)))) {
+    problems.push(`apiProviders: expected some of ${PROVIDERS.map(show).join(", ")} (the proxy's routes in contract.ts); got ${show(providers)}.`);
+  }
+
   if (o.apiTrustedCa !== undefined) {
     checkPath(problems, "apiTrustedCa", o.apiTrustedCa);
     if (typeof api !== "string" && !api.https) {
@@ -180,6 +186,8 @@ export function resolveSiteOptions(options: SiteOptions): ResolvedSiteOptions {
     web: options.webUpstream === undefined ? undefined : (parseUpstream(options.webUpstream) as UpstreamUrl),
     chatPage: options.chatPage,
     api: parseUpstream(options.apiUpstream) as UpstreamUrl,
+    // In the table's order, whatever order they were given in: the same site gives the same text.
+    apiProviders: PROVIDERS.filter((provider) => (options.apiProviders ?? PROVIDERS).includes(provider)),
     apiTrustedCa: options.apiTrustedCa,
     functionTimeoutSec,
     readTimeoutSec: options.readTimeoutSec ?? functionTimeoutSec,

@@ -61,8 +61,8 @@ try {
   const { options } = args;
   toStderr = options.flags.json === true;
   const settings = await smokeSettings(options.flags);
-  const upstreamKey = options.upstream.kind === "url" ? options.upstream.key : undefined;
-  for (const secret of [options.proxyToken, options.accessCode, upstreamKey]) redactor.add(secret);
+  const upstreamKeys = options.upstream.kind === "url" ? [options.upstream.key, ...Object.values(options.upstream.others)] : [];
+  for (const secret of [options.proxyToken, options.accessCode, ...upstreamKeys]) redactor.add(secret);
   const nginx = options.nginx ?? findNginx();
   const ports = { "--proxy-port": options.proxyPort, ...(nginx ? { "--http-port": options.httpPort } : {}) };
   const taken = await portProblem(ports);
@@ -79,7 +79,7 @@ try {
 
   if (options.check) {
     const report = await smokeAndPrint(chain.target, settings, {
-      alsoMask: [chain.upstreamKey],
+      alsoMask: Object.values(chain.upstreamKeys),
       ...(chain.nginxMissing ? { preset: nginxMissingOutcome(chain.nginxMissing, process.env) } : {}),
     });
     await stopAll(report.exitCode);

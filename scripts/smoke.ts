@@ -18,10 +18,10 @@ try {
   if (args.help) {
     process.stdout.write(SMOKE_HELP);
   } else {
-    for (const secret of ["proxy-token", "access-code", "key"]) redactor.add(stringFlag(args.flags, secret));
+    for (const secret of ["proxy-token", "access-code", "key", "anthropic-key", "google-key"]) redactor.add(stringFlag(args.flags, secret));
     const settings = await smokeSettings(args.flags);
     const target = await smokeTarget(args.flags, projectDir);
-    for (const secret of [target.proxyToken, target.accessCode, target.apiKey]) redactor.add(secret);
+    for (const secret of [target.proxyToken, target.accessCode, target.apiKey, target.anthropicKey, target.googleKey]) redactor.add(secret);
     const report = await smokeAndPrint(target, settings);
     process.exitCode = report.exitCode;
   }

@@ -1,18 +1,24 @@
 // A stand-in for the NextChat server (v2.16), for where its image cannot be had: the Nginx suites run it
 // as a process on 127.0.0.1, the engine suite as a container image (engine/images/). It keeps the
-// contract the rest of the chain relies on, as design.md ("Web UI") records it from a real NextChat:
+// contract the rest of the chain relies on, as design.md ("Web UI") records it from a real NextChat and
+// as its source (v2.16.1: app/api/auth.ts, openai.ts, anthropic.ts, google.ts) has it:
 // - GET|POST /api/config answers without touching the upstream (the health check);
-// - /api/openai/<path> checks the access code (`Authorization: Bearer nk-<code>`) and relays to
-//   BASE_URL/<path> with the server key, streaming both ways; HIDE_USER_API_KEY refuses a caller's own
-//   key; an upstream it cannot reach becomes HTTP 200 with a JSON error body;
+// - /api/openai/<path>, /api/anthropic/<path> and /api/google/<path> check the access code
+//   (`Authorization: Bearer nk-<code>`), swap in the provider's server key (or take the caller's own
+//   key unless HIDE_USER_API_KEY), and relay to BASE_URL, ANTHROPIC_URL, GOOGLE_URL + <path> with the
+//   key in the provider's own header (Authorization, x-api-key, x-goog-api-key), streaming both ways; an
+//   upstream it cannot reach becomes HTTP 200 with a JSON error body. Anthropic's route serves only
+//   v1/messages and v1/complete; Gemini's keeps only `?alt=sse` of the query;
 // - any other /api/<x>/<path> fetches `${x-base-url}/<path>` for whoever asks, and attaches the server
 //   key when that URL mentions api.openai.com (app/api/proxy.ts): the hole Nginx's /api/ rule closes.
-// Other providers' routes (anthropic, google, …) are not modelled: here they all take that last branch.
 import { once } from "node:events";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
+import { PROVIDERS, PROXY_ROUTES, type Provider } from "../contract.js";
+import { NEXTCHAT_PROVIDERS } from "./nextchat.js";
 
+/** Named as NextChat's server config names them (app/config/server.ts). */
 export interface StandinOptions {
   /** NextChat's BASE_URL: the function proxy (or an upstream), with scheme, without `/v1`. */
   baseUrl: string;
@@ -20,9 +26,27 @@ export interface StandinOptions {
   codes?: string[];
   /** NextChat's OPENAI_API_KEY: sent upstream for callers who gave an access code. */
   apiKey?: string;
+  /** ANTHROPIC_URL (unset: BASE_URL, then Anthropic's API) and ANTHROPIC_API_KEY. */
+  anthropicUrl?: string;
+  anthropicApiKey?: string;
+  /** GOOGLE_URL (unset: Gemini's API) and GOOGLE_API_KEY. */
+  googleUrl?: string;
+  googleApiKey?: string;
   /** NextChat's HIDE_USER_API_KEY: refuse callers who bring their own key. */
   hideUserApiKey?: boolean;
 }
+
+/** The options holding a provider's URL and key. */
+const OPTION_NAMES = {
+  openai: { url: "baseUrl", key: "apiKey" },
+  anthropic: { url: "anthropicUrl", key: "anthropicApiKey" },
+  google: { url: "googleUrl", key: "googleApiKey" },
+} as const satisfies Record<Provider, { url: keyof StandinOptions; key: keyof StandinOptions }>;
+
+/** app/constant.ts: Anthropic.ChatPath and ChatPath1, the only paths its route relays. */
+const ANTHROPIC_PATHS = new Set(["v1/messages", "v1/complete"]);
+/** app/constant.ts Anthropic.Vision: the anthropic-version sent when the caller and ANTHROPIC_API_VERSION give none. */
+const ANTHROPIC_VERSION = "2023-06-01";
 
 /** NextChat's listen address and port: Next.js standalone binds to HOSTNAME, which Docker sets to the container id. */
 export interface StandinListen {
@@ -32,14 +56,21 @@ export interface StandinListen {
 
 export const STANDIN_PAGE = "<!doctype html><html><head><title>NextChat</title></head><body>NextChat stand-in</body></html>";
 
-/** Reads the container environment the way NextChat does (CODE, BASE_URL, OPENAI_API_KEY, HIDE_USER_API_KEY, HOSTNAME, PORT). */
+/** Reads the container environment the way NextChat does (CODE, each provider's URL and key, HIDE_USER_API_KEY, HOSTNAME, PORT). */
 export function standinFromEnv(env: NodeJS.ProcessEnv): { options: StandinOptions; listen: StandinListen } {
   const codes = (env.CODE ?? "").split(",").map((c) => c.trim()).filter(Boolean);
+  const set = (option: keyof StandinOptions, name: string) => (env[name] ? { [option]: env[name] } : {});
   return {
     options: {
       baseUrl: env.BASE_URL || "https://api.openai.com",
       codes,
-      ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}),
+      ...Object.assign(
+        {},
+        ...PROVIDERS.flatMap((provider) => [
+          ...(provider === "openai" ? [] : [set(OPTION_NAMES[provider].url, NEXTCHAT_PROVIDERS[provider].urlEnv)]),
+          set(OPTION_NAMES[provider].key, NEXTCHAT_PROVIDERS[provider].keyEnv),
+        ]),
+      ),
       // NextChat reads it as `!!process.env.HIDE_USER_API_KEY`: any value, even "0", turns it on.
       hideUserApiKey: !!env.HIDE_USER_API_KEY,
     },
@@ -93,7 +124,8 @@ export class NextChatStandin {
         defaultModel: "",
       });
     }
-    if (path.startsWith("/api/openai/")) return this.relayOpenai(req, res, path.slice("/api/openai".length));
+    const provider = PROVIDERS.find((p) => path.startsWith(`${NEXTCHAT_PROVIDERS[p].route}/`));
+    if (provider) return this.relayProvider(req, res, provider, url.slice(NEXTCHAT_PROVIDERS[provider].route.length));
     const other = /^\/api\/[^/]+\/(.*)$/.exec(url);
     if (other) return this.proxyToBaseUrlHeader(req, res, other[1]!);
     if (path === "/" && req.method === "GET") {
@@ -103,26 +135,52 @@ export class NextChatStandin {
     json(res, 404, { error: true, msg: `no route ${req.method} ${path}` });
   }
 
-  /** NextChat's auth (app/api/auth.ts): an access code, or the caller's own key unless hidden. */
-  private authorize(req: IncomingMessage): { authorization?: string; error?: string } {
-    const token = (req.headers.authorization ?? "").replace(/^Bearer /, "").trim();
+  /**
+   * NextChat's auth (app/api/auth.ts): an access code, or the caller's own key unless hidden. Returns
+   * the Authorization the route goes on with: the caller's, or with a code the provider's server key
+   * (NextChat leaves the caller's `Bearer nk-…` in place when it has none).
+   */
+  private authorize(req: IncomingMessage, provider: Provider): { authorization: string; error?: string } {
+    const given = req.headers.authorization ?? "";
+    const token = given.replace(/^Bearer /, "").trim();
     const accessCode = token.startsWith("nk-") ? token.slice(3) : "";
     const ownKey = token.startsWith("nk-") ? "" : token;
     const codes = this.options.codes ?? [];
     if (codes.length > 0 && !codes.includes(accessCode) && !ownKey) {
-      return { error: accessCode ? "wrong access code" : "empty access code" };
+      return { authorization: given, error: accessCode ? "wrong access code" : "empty access code" };
     }
-    if (this.options.hideUserApiKey && ownKey) return { error: "you are not allowed to access with your own api key" };
-    const key = ownKey || this.options.apiKey;
-    return { authorization: key ? `Bearer ${key}` : undefined };
+    if (this.options.hideUserApiKey && ownKey) return { authorization: given, error: "you are not allowed to access with your own api key" };
+    const serverKey = this.options[OPTION_NAMES[provider].key];
+    return { authorization: !ownKey && serverKey ? `Bearer ${serverKey}` : given };
   }
 
-  private relayOpenai(req: IncomingMessage, res: ServerResponse, path: string): void {
-    const auth = this.authorize(req);
+  /** app/api/openai.ts, anthropic.ts, google.ts: the route's checks, then the relay with the key in the provider's header. */
+  private relayProvider(req: IncomingMessage, res: ServerResponse, provider: Provider, rest: string): void {
+    const [path = "", query = ""] = rest.split(/\?(.*)/s);
+    if (provider === "anthropic" && !ANTHROPIC_PATHS.has(path.slice(1))) {
+      return json(res, 403, { error: true, msg: `you are not allowed to request ${path.slice(1)}` });
+    }
+    const auth = this.authorize(req, provider);
     if (auth.error) return json(res, 401, { error: true, msg: auth.error });
+    const bearer = auth.authorization.replace(/^Bearer /, "").trim();
     const headers: http.OutgoingHttpHeaders = { "content-type": req.headers["content-type"] ?? "application/json" };
-    if (auth.authorization) headers.authorization = auth.authorization;
-    relay(req, res, this.options.baseUrl.replace(/\/+$/, "") + path, headers, (err) =>
+    const base = (url: string) => url.replace(/\/+$/, "");
+    let target: string;
+    if (provider === "openai") {
+      if (auth.authorization) headers.authorization = auth.authorization;
+      target = `${base(this.options.baseUrl)}${path}`;
+    } else if (provider === "anthropic") {
+      headers["x-api-key"] = String(req.headers["x-api-key"] ?? "") || bearer || this.options.anthropicApiKey || "";
+      headers["anthropic-version"] = req.headers["anthropic-version"] ?? ANTHROPIC_VERSION;
+      target = `${base(this.options.anthropicUrl || this.options.baseUrl || PROXY_ROUTES.anthropic.defaultBase)}${path}`;
+    } else {
+      const key = String(req.headers["x-goog-api-key"] ?? "") || bearer || this.options.googleApiKey;
+      if (!key) return json(res, 401, { error: true, message: "missing GOOGLE_API_KEY in server env vars" });
+      headers["x-goog-api-key"] = key;
+      const sse = new URLSearchParams(query).get("alt") === "sse" ? "?alt=sse" : "";
+      target = `${base(this.options.googleUrl || PROXY_ROUTES.google.defaultBase)}${path}${sse}`;
+    }
+    relay(req, res, target, headers, (err) =>
       // NextChat's catch: the failure becomes a 200 whose body says what went wrong.
       json(res, 200, { error: true, msg: `${err.message}` }),
     );

@@ -1,15 +1,7 @@
 // The proxy's startup module: the only place the environment is read. Everything else receives a
 // typed, validated ProxyConfig, so a bad setting stops the process at start instead of per request.
-import { collectEveryBytesFor, maxConnectionsFor, MEMORY_ENV, SEND_TIMEOUT_MS, SMALLEST_MEMORY_MB } from "./limits.js";
-import { FUNCTION_TIMEOUT_SEC, MAX_BODY_BYTES, PROXY_PORT, PROXY_TOKEN_RULE, proxyTokenProblem } from "../../contract.js";
-
-export type AuthMode =
-  /** Callers bring their own key; their Authorization is forwarded as is. */
-  | { readonly kind: "passthrough" }
-  /** Callers must present PROXY_TOKEN (alone, or after their own key as `<key>:<token>`). */
-  | { readonly kind: "token"; readonly token: string }
-  /** Callers present PROXY_TOKEN; the proxy sends OPENAI_API_KEY instead. */
-  | { readonly kind: "key"; readonly token: string; readonly apiKey: string };
+import { collectEveryBytesFor, maxConnectionsFor, MEMORY_ENV, REPLAY_MAX_BYTES, SEND_TIMEOUT_MS, SMALLEST_MEMORY_MB } from "./limits.js";
+import { FUNCTION_TIMEOUT_SEC, MAX_BODY_BYTES, PROVIDERS, PROXY_PORT, PROXY_ROUTES, PROXY_TOKEN_RULE, proxyTokenProblem, type Provider, type ProxyRoute } from "../../contract.js";
 
 export interface UpstreamBase {
   readonly protocol: "http:" | "https:";
@@ -21,11 +13,27 @@ export interface UpstreamBase {
   readonly basePath: string;
 }
 
+/** One route of the table (contract.ts PROXY_ROUTES) as configured. */
+export interface RouteConfig {
+  readonly upstream: UpstreamBase;
+  /**
+   * The server's keys for this provider, in the order they are tried: callers then present the proxy
+   * token, and the key is swapped in. Empty: the caller's own key travels with the token.
+   */
+  readonly keys: readonly string[];
+}
+
 export interface ProxyConfig {
   readonly host: string;
   readonly port: number;
-  readonly upstream: UpstreamBase;
-  readonly auth: AuthMode;
+  /** PROXY_TOKEN. Unset: callers bring their own key, forwarded as it came. */
+  readonly token: string | undefined;
+  readonly routes: Readonly<Record<Provider, RouteConfig>>;
+  /**
+   * Request bodies up to this size are held until the answer is known, to replay them with the next
+   * key (limits.ts REPLAY_MAX_BYTES); only for a provider with more than one key.
+   */
+  readonly replayMaxBytes: number;
   /** No upstream byte for this long: 504 before response headers, cut stream after. */
   readonly upstreamTimeoutMs: number;
   readonly maxBodyBytes: number;
@@ -54,7 +62,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export const DEFAULTS = {
   HOST: "0.0.0.0",
   PORT: PROXY_PORT,
-  UPSTREAM_URL: "https://api.openai.com",
+  REPLAY_MAX_BYTES,
   UPSTREAM_TIMEOUT_MS: FUNCTION_TIMEOUT_SEC * 1000,
   MAX_BODY_BYTES,
   [MEMORY_ENV]: SMALLEST_MEMORY_MB,
@@ -69,28 +77,61 @@ const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 
 /** env → typed config; throws ConfigError naming the variable, the value received and what is allowed. */
 export function loadConfig(env: Env): ProxyConfig {
-  const upstream = parseUpstream(value(env, "UPSTREAM_URL") ?? DEFAULTS.UPSTREAM_URL);
-  const auth = parseAuth(env.PROXY_TOKEN?.trim(), value(env, "OPENAI_API_KEY"));
-  if (auth.kind === "key" && upstream.protocol === "http:" && !LOOPBACK.has(upstream.hostname)) {
-    throw new ConfigError(
-      `UPSTREAM_URL is plain http:// to ${upstream.hostname} while OPENAI_API_KEY is set: the key would ` +
-        `cross the network unencrypted. Use an https:// upstream (http:// is allowed only for localhost).`,
-    );
-  }
+  const token = parseToken(env.PROXY_TOKEN?.trim());
+  const routes = Object.fromEntries(PROVIDERS.map((p) => [p, parseRoute(env, PROXY_ROUTES[p], token)])) as Record<Provider, RouteConfig>;
   const memoryMb = integer(env, MEMORY_ENV, DEFAULTS[MEMORY_ENV], 1, 1_000_000);
+  const maxBodyBytes = integer(env, "MAX_BODY_BYTES", DEFAULTS.MAX_BODY_BYTES, 1, Number.MAX_SAFE_INTEGER);
+  const replayMaxBytes = integer(env, "REPLAY_MAX_BYTES", DEFAULTS.REPLAY_MAX_BYTES, 0, maxBodyBytes);
+  // Bodies are held only where there is a key to fail over to; then every connection may hold one.
+  const replays = PROVIDERS.some((p) => routes[p].keys.length > 1);
   return {
     host: value(env, "HOST") ?? DEFAULTS.HOST,
     port: integer(env, "PORT", DEFAULTS.PORT, 0, 65_535),
-    upstream,
-    auth,
+    token,
+    routes,
+    replayMaxBytes,
     upstreamTimeoutMs: integer(env, "UPSTREAM_TIMEOUT_MS", DEFAULTS.UPSTREAM_TIMEOUT_MS, 1, 2 ** 31 - 1),
-    maxBodyBytes: integer(env, "MAX_BODY_BYTES", DEFAULTS.MAX_BODY_BYTES, 1, Number.MAX_SAFE_INTEGER),
+    maxBodyBytes,
     keepAliveIdleMs: KEEPALIVE_IDLE_MS,
     memoryMb,
-    maxConnections: integer(env, "MAX_CONNECTIONS", maxConnectionsFor(memoryMb), 1, 1_000_000),
+    maxConnections: integer(env, "MAX_CONNECTIONS", maxConnectionsFor(memoryMb, replays ? replayMaxBytes : 0), 1, 1_000_000),
     collectEveryBytes: collectEveryBytesFor(memoryMb),
     sendTimeoutMs: SEND_TIMEOUT_MS,
   };
+}
+
+function parseRoute(env: Env, route: ProxyRoute, token: string | undefined): RouteConfig {
+  const upstream = parseUpstream(route.baseEnv, value(env, route.baseEnv) ?? route.defaultBase, route.versions);
+  const keys = parseKeys(route.keyEnv, value(env, route.keyEnv));
+  if (keys.length > 0 && token === undefined) {
+    throw new ConfigError(
+      `${route.keyEnv} is set but PROXY_TOKEN is not: the proxy would be an open relay of your key ` +
+        `(anyone who finds its URL spends it). Set PROXY_TOKEN, or unset ${route.keyEnv} so callers bring their own key.`,
+    );
+  }
+  if (keys.length > 0 && upstream.protocol === "http:" && !LOOPBACK.has(upstream.hostname)) {
+    throw new ConfigError(
+      `${route.baseEnv} is plain http:// to ${upstream.hostname} while ${route.keyEnv} is set: the key would ` +
+        `cross the network unencrypted. Use an https:// upstream (http:// is allowed only for localhost).`,
+    );
+  }
+  return { upstream, keys };
+}
+
+/** One key, or a comma-separated list; never echoed. */
+function parseKeys(name: string, raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  const keys = raw.split(",").map((key) => key.trim());
+  keys.forEach((key, i) => {
+    const position = keys.length > 1 ? ` (key ${i + 1} of ${keys.length})` : "";
+    if (key === "") throw new ConfigError(`${name} has an empty entry${position}: give one key, or keys separated by single commas`);
+    if (!VISIBLE_ASCII.test(key)) {
+      throw new ConfigError(`${name} must be visible ASCII without spaces (it travels in a header); got a value that is not${position} (not shown)`);
+    }
+    const first = keys.indexOf(key);
+    if (first < i) throw new ConfigError(`${name} lists the same key twice (keys ${first + 1} and ${i + 1}); list each key once`);
+  });
+  return keys;
 }
 
 function value(env: Env, name: string): string | undefined {
@@ -108,26 +149,27 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return n;
 }
 
-function parseUpstream(raw: string): UpstreamBase {
+function parseUpstream(name: string, raw: string, versions: readonly string[]): UpstreamBase {
   const allowed = "an http:// or https:// base URL without credentials, query or fragment, e.g. https://api.openai.com";
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`UPSTREAM_URL must be ${allowed}; got ${JSON.stringify(raw)}`);
+    throw new ConfigError(`${name} must be ${allowed}; got ${JSON.stringify(raw)}`);
   }
   if (url.username || url.password) {
     // Never echo the value: it carries a secret.
-    throw new ConfigError(`UPSTREAM_URL must be ${allowed}; got a URL with credentials in it (not shown)`);
+    throw new ConfigError(`${name} must be ${allowed}; got a URL with credentials in it (not shown)`);
   }
   if ((url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash || raw.includes("#")) {
-    throw new ConfigError(`UPSTREAM_URL must be ${allowed}; got ${JSON.stringify(raw)}`);
+    throw new ConfigError(`${name} must be ${allowed}; got ${JSON.stringify(raw)}`);
   }
   const basePath = url.pathname.replace(/\/+$/, "");
-  if (/\/v1$/.test(basePath)) {
+  const version = versions.find((v) => basePath.endsWith(`/${v}`));
+  if (version !== undefined) {
     throw new ConfigError(
-      `UPSTREAM_URL must not end in /v1 (the proxy appends the /v1/… path it receives); got ${JSON.stringify(raw)}` +
-        `; use ${JSON.stringify(url.origin + basePath.slice(0, -3))}`,
+      `${name} must not end in /${version} (the proxy appends the /${version}/… path it receives); got ${JSON.stringify(raw)}` +
+        `; use ${JSON.stringify(url.origin + basePath.slice(0, -version.length - 1))}`,
     );
   }
   const protocol = url.protocol;
@@ -138,7 +180,7 @@ function parseUpstream(raw: string): UpstreamBase {
 }
 
 /** `token` is undefined only when PROXY_TOKEN is not set at all: set but blank is no way to turn auth off. */
-function parseAuth(token: string | undefined, apiKey: string | undefined): AuthMode {
+function parseToken(token: string | undefined): string | undefined {
   const problem = token === undefined ? undefined : proxyTokenProblem(token);
   if (problem !== undefined) {
     throw new ConfigError(
@@ -146,16 +188,5 @@ function parseAuth(token: string | undefined, apiKey: string | undefined): AuthM
         "or remove PROXY_TOKEN to run without one (callers then bring their own key).",
     );
   }
-  if (apiKey !== undefined && !VISIBLE_ASCII.test(apiKey)) {
-    throw new ConfigError("OPENAI_API_KEY must be visible ASCII without spaces (it travels in a header); got a value that is not (not shown)");
-  }
-  if (apiKey !== undefined && token === undefined) {
-    throw new ConfigError(
-      "OPENAI_API_KEY is set but PROXY_TOKEN is not: the proxy would be an open relay of your key " +
-        "(anyone who finds its URL spends it). Set PROXY_TOKEN, or unset OPENAI_API_KEY so callers bring their own key.",
-    );
-  }
-  if (apiKey !== undefined && token !== undefined) return { kind: "key", token, apiKey };
-  if (token !== undefined) return { kind: "token", token };
-  return { kind: "passthrough" };
+  return token;
 }

@@ -2,11 +2,16 @@
 // upstream call (a Node.js error) is mapped to one of them. Bodies have OpenAI's error shape, so any
 // OpenAI client shows the message instead of a parse error.
 
+import { PROVIDERS, routePrefixes } from "../../contract.js";
+
+const prefixes = PROVIDERS.flatMap(routePrefixes).map((prefix) => `${prefix}*`);
+const RELAYED_PATHS = `${prefixes.slice(0, -1).join(", ")} and ${prefixes.at(-1)}`;
+
 export const PROXY_ERRORS = {
   malformed_request: { status: 400, message: "Malformed HTTP request" },
   invalid_request_target: { status: 400, message: "Malformed request target" },
   invalid_proxy_token: { status: 401, message: "Missing or wrong proxy token" },
-  not_found: { status: 404, message: "Not found: this proxy relays /v1/* only (optionally after one stage prefix, e.g. /release/v1/models)" },
+  not_found: { status: 404, message: `Not found: this proxy relays ${RELAYED_PATHS} (optionally after one stage prefix, e.g. /release/v1/models)` },
   method_not_allowed: { status: 405, message: "Method not allowed" },
   request_timeout: { status: 408, message: "The request did not arrive in time" },
   request_too_large: { status: 413, message: "Request body too large" },

@@ -41,9 +41,9 @@ const CALLER_IDENTITY = new Set([
 const PLATFORM = new Set(["x-anonymous-consumer", "x-api-requestid", "x-api-scheme", "x-qualifier"]);
 const DROPPED_PREFIX = /^(?:x-forwarded-|cf-|x-scf-|x-fc-)/;
 
-// Set by the proxy itself: Host is the upstream's, Authorization comes from the auth mode, and an
-// expectation is answered by this hop.
-const SET_BY_PROXY = new Set(["host", "authorization", "expect"]);
+// Set by the proxy itself: Host is the upstream's, the credential (in any provider's auth header) comes
+// from auth.ts, and an expectation is answered by this hop.
+const SET_BY_PROXY = new Set(["host", "authorization", "x-api-key", "x-goog-api-key", "expect"]);
 
 // The upstream's cookies are not the site's (and CORS headers are the proxy's own, below).
 const RESPONSE_DROPPED = new Set(["set-cookie", "set-cookie2"]);
@@ -61,10 +61,12 @@ function connectionNamed(headers: IncomingHttpHeaders): ReadonlySet<string> {
   return value === undefined ? NONE : new Set(value.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean));
 }
 
+/** `credential`: the auth headers to send (auth.ts); `defaults`: sent when the caller sent none (the route's). */
 export function upstreamRequestHeaders(
   incoming: IncomingHttpHeaders,
   upstreamHost: string,
-  authorization: string | undefined,
+  credential: Readonly<Record<string, string>>,
+  defaults: Readonly<Record<string, string>>,
 ): OutgoingHttpHeaders {
   const named = connectionNamed(incoming);
   const out: OutgoingHttpHeaders = { host: upstreamHost };
@@ -74,8 +76,8 @@ export function upstreamRequestHeaders(
     if (CALLER_IDENTITY.has(name) || PLATFORM.has(name) || DROPPED_PREFIX.test(name)) continue;
     out[name] = value;
   }
-  if (authorization !== undefined) out.authorization = authorization;
-  return out;
+  for (const name in defaults) out[name] ??= defaults[name];
+  return Object.assign(out, credential);
 }
 
 const EVENT_STREAM = /^\s*text\/event-stream\b/i;

@@ -74,11 +74,29 @@ const BASE_MB = 50;
  */
 const CONNECTION_WORST_KB = { small: 288, roomy: 1024 } as const;
 
-/** Connections that fit in `memoryMb` with HEADROOM left free, every one of them at its worst (27 at 64 MB). */
-export function maxConnectionsFor(memoryMb: number): number {
-  const worstKb = memoryMb < ROOMY_FROM_MB ? CONNECTION_WORST_KB.small : CONNECTION_WORST_KB.roomy;
+/**
+ * Connections that fit in `memoryMb` with HEADROOM left free, every one of them at its worst (27 at 64
+ * MB), each also holding `replayBytes` of request body for a replay (REPLAY_MAX_BYTES, when a provider
+ * has keys to fail over to).
+ */
+export function maxConnectionsFor(memoryMb: number, replayBytes = 0): number {
+  const worstKb = (memoryMb < ROOMY_FROM_MB ? CONNECTION_WORST_KB.small : CONNECTION_WORST_KB.roomy) + replayBytes / 1024;
   return Math.max(1, Math.floor(((memoryMb * (1 - HEADROOM) - BASE_MB) * 1024) / worstKb));
 }
+
+/**
+ * Failing over to the next key replays the request, so its body is held until the answer is known:
+ * bodies up to this size (a long conversation's text; not its images). A larger body is relayed as it
+ * comes, once, and the log line says it could not be retried. Sized so that every connection of a 64 MB
+ * function holding one at once stays under 90% of it (test/reliability/hardening.test.ts).
+ */
+export const REPLAY_MAX_BYTES = 256 * 1024;
+
+/**
+ * An answer that may say its key cannot serve (keys.ts) is read whole before it is relayed, when it is
+ * no larger than this: the providers' error bodies are a few hundred bytes.
+ */
+export const ERROR_PEEK_BYTES = 16 * 1024;
 
 /** A client that reads none of its answer for this long is cut, as Nginx's send_timeout does. */
 export const SEND_TIMEOUT_MS = 60_000;

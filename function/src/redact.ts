@@ -17,21 +17,39 @@ const DECODERS: ReadonlyMap<string, () => Transform> = new Map([
 ]);
 
 /**
- * The upstream answer with `secret` replaced: in `headers` (the ones going to the client), in place,
- * and for an error in the body, which is then plain (decoded) and of another length. Undefined when
- * an error body comes in a coding that cannot be read. `onError`: the body failed to decode.
+ * The upstream answer's `body` with `secret` replaced: in `headers` (the ones going to the client), in
+ * place, and for an error in the body, which is then plain (decoded) and of another length. Undefined
+ * when an error body comes in a coding that cannot be read. `onError`: the body failed to decode.
  */
-export function keyRedacted(answer: IncomingMessage, headers: OutgoingHttpHeaders, secret: string, onError: (err: Error) => void): Readable | undefined {
+export function keyRedacted(answer: IncomingMessage, body: Readable, headers: OutgoingHttpHeaders, secret: string, onError: (err: Error) => void): Readable | undefined {
   redactHeaders(headers, secret);
-  if ((answer.statusCode ?? 0) < 400) return answer;
+  if ((answer.statusCode ?? 0) < 400) return body;
   const steps = bodyRedaction(secret, answer.headers["content-encoding"]);
   if (!steps) return undefined;
   delete headers["content-encoding"];
   delete headers["content-length"];
-  pipeline([answer, ...steps], (err) => {
+  pipeline([body, ...steps], (err) => {
     if (err) onError(err);
   });
   return steps[steps.length - 1]!;
+}
+
+const SYNC_DECODERS: ReadonlyMap<string, (body: Buffer, options: zlib.ZlibOptions & zlib.BrotliOptions) => Buffer> = new Map([
+  ["gzip", zlib.gunzipSync],
+  ["x-gzip", zlib.gunzipSync],
+  ["deflate", zlib.inflateSync],
+  ["br", zlib.brotliDecompressSync],
+]);
+
+/** A small answer body as text, decoded from its Content-Encoding (at most `maxBytes` of it); undefined if it cannot be. */
+export function plainText(body: Buffer, contentEncoding: string | undefined, maxBytes: number): string | undefined {
+  const coding = (contentEncoding ?? "").trim().toLowerCase();
+  if (coding === "" || coding === "identity") return body.toString("utf8");
+  try {
+    return SYNC_DECODERS.get(coding)?.(body, { maxOutputLength: maxBytes }).toString("utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 /** Replaces `secret` in every string value, in place. */

@@ -3,9 +3,10 @@
 // errors.ts and nowhere else.
 import type { ClientRequest, IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { pipeline, Transform } from "node:stream";
-import { RELAYED_METHODS, TRIGGER_METHODS } from "../../contract.js";
-import { authorizer } from "./auth.js";
+import { Readable } from "node:stream";
+import { PROVIDERS, PROXY_ROUTES, RELAYED_METHODS, TRIGGER_METHODS, type Provider, type ProxyRoute } from "../../contract.js";
+import { authorizer, type AuthResult, type Credential } from "./auth.js";
+import { relayBody, type BodyRelay } from "./body.js";
 import type { ProxyConfig } from "./config.js";
 import { fromClientError, ProxyError, toProxyError, errorCode, type ProxyErrorCode } from "./errors.js";
 import {
@@ -18,12 +19,13 @@ import {
   unmetExpectation,
   upstreamRequestHeaders,
 } from "./headers.js";
-import { FULL_COLLECTION_EVERY } from "./limits.js";
+import { keyFailure, keyPool, mayBeKeyFailure, type KeyPool } from "./keys.js";
+import { ERROR_PEEK_BYTES, FULL_COLLECTION_EVERY } from "./limits.js";
 import { eventLine, requestLine, type ClientFailure, type LogSink, type RequestLog } from "./log.js";
 import { http } from "./nodeHttp.js";
-import { keyRedacted } from "./redact.js";
+import { keyRedacted, plainText } from "./redact.js";
 import { loggablePath, maskedPath, resolveTarget } from "./target.js";
-import { createUpstream, mayRetry } from "./upstream.js";
+import { createUpstream, mayRetry, type Upstream } from "./upstream.js";
 
 const RELAYED = new Set<string>(RELAYED_METHODS);
 const HEALTH_BODY = JSON.stringify({ status: "ok" });
@@ -49,6 +51,21 @@ export interface ProxyDeps {
   collectGarbage?: (full: boolean) => void;
 }
 
+/** A route of the table as this proxy serves it, built once at start. */
+interface Route {
+  readonly provider: Provider;
+  readonly table: ProxyRoute;
+  readonly upstream: Upstream;
+  /** The upstream's Host header value, for headers and messages. */
+  readonly host: string;
+  readonly authorize: (headers: IncomingMessage["headers"], query: string) => AuthResult;
+  readonly keys: readonly string[];
+  /** Each key as the auth header that carries it upstream. */
+  readonly keyHeaders: ReadonlyArray<Readonly<Record<string, string>>>;
+  /** With more than one key: which to try, and which rest. */
+  readonly pool: KeyPool | undefined;
+}
+
 /** Per-request state shared by the steps below. */
 interface Exchange {
   readonly req: IncomingMessage;
@@ -62,14 +79,27 @@ interface Exchange {
 }
 
 export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
-  const upstream = createUpstream(config.upstream, {
-    timeoutMs: config.upstreamTimeoutMs,
-    keepAliveIdleMs: config.keepAliveIdleMs,
-    now: deps.now,
-  });
-  const upstreamName = config.upstream.host;
-  const authorize = authorizer(config.auth);
-  const serverKey = config.auth.kind === "key" ? config.auth.apiKey : undefined;
+  const now = deps.now ?? Date.now;
+  const routes = Object.fromEntries(
+    PROVIDERS.map((provider): [Provider, Route] => {
+      const { upstream: base, keys } = config.routes[provider];
+      const table = PROXY_ROUTES[provider];
+      const upstream = createUpstream(base, { timeoutMs: config.upstreamTimeoutMs, keepAliveIdleMs: config.keepAliveIdleMs, now });
+      return [
+        provider,
+        {
+          provider,
+          table,
+          upstream,
+          host: base.host,
+          authorize: authorizer(table, config.token, keys.length > 0),
+          keys,
+          keyHeaders: keys.map((key) => ({ [table.authHeader]: table.bearer ? `Bearer ${key}` : key })),
+          pool: keys.length > 1 ? keyPool(keys.length, now) : undefined,
+        },
+      ];
+    }),
+  ) as Record<Provider, Route>;
   let draining = false;
   const responding = new WeakMap<Socket, ServerResponse>();
   const relayed = collector(config.collectEveryBytes, deps.collectGarbage);
@@ -129,7 +159,10 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
     }
     const target = resolveTarget(req.url ?? "");
     if (target.kind === "error") return reply(x, target.error);
-    if (target.kind === "relay") x.entry.path = target.logPath;
+    if (target.kind === "relay") {
+      x.entry.path = target.logPath;
+      x.entry.provider = target.provider;
+    }
     if (target.kind === "health") {
       res.writeHead(200, { ...CORS_RESPONSE, "content-type": "application/json", "cache-control": "no-store", "content-length": Buffer.byteLength(HEALTH_BODY) });
       res.end(req.method === "HEAD" ? undefined : HEALTH_BODY);
@@ -139,12 +172,13 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
       res.setHeader("allow", TRIGGER_METHODS.join(", "));
       return reply(x, new ProxyError("method_not_allowed", `${x.entry.method}; allowed: ${TRIGGER_METHODS.join(", ")}`));
     }
-    const auth = authorize(req.headers.authorization);
+    const route = routes[target.provider];
+    const auth = route.authorize(req.headers, target.query);
     if (!auth.ok) return reply(x, auth.error);
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > config.maxBodyBytes) return reply(x, tooLarge(`Content-Length is ${declared}`));
     if (expectsContinue(req)) res.writeContinue();
-    relay(x, target.path, auth.authorization);
+    relay(x, route, target.path + auth.query, auth.credential);
   }
 
   function track(req: IncomingMessage, res: ServerResponse): Exchange {
@@ -152,7 +186,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
       req,
       res,
       started: process.hrtime.bigint(),
-      entry: { method: req.method ?? "", path: loggablePath(req.url ?? ""), status: 0, in: 0, out: 0, ttfbMs: null, ms: 0 },
+      entry: { method: req.method ?? "", provider: undefined, path: loggablePath(req.url ?? ""), status: 0, in: 0, out: 0, ttfbMs: null, ms: 0 },
     };
     responding.set(req.socket, res);
     res.on("close", () => {
@@ -173,24 +207,48 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
     return x;
   }
 
-  function relay(x: Exchange, path: string, authorization: string | undefined): void {
-    const { req, res, entry } = x;
-    const headers = upstreamRequestHeaders(req.headers, upstreamName, authorization);
+  /**
+   * One attempt per key at most (keys.ts): the answer of a key that cannot serve is read whole (it is
+   * small) before anything reaches the client, and the request goes to the next key if its body was
+   * held. Any other answer is relayed as it comes.
+   */
+  function relay(x: Exchange, route: Route, path: string, credential: Credential): void {
+    const { req, entry } = x;
+    const base = upstreamRequestHeaders(req.headers, route.host, credential.kind === "caller" ? credential.headers : {}, route.table.defaultHeaders);
     const hasBody = hasRequestBody(req);
+    const { pool } = route;
+    // Key positions in the order to try them; `undefined`: the caller's own credential, once.
+    const order: ReadonlyArray<number | undefined> = credential.kind === "server" ? (pool?.order() ?? [0]) : [undefined];
+    const failover = credential.kind === "server" && pool !== undefined;
+    const body: BodyRelay | undefined = hasBody
+      ? relayBody(req, {
+          holdUpTo: failover ? config.replayMaxBytes : 0,
+          limit: req.headers["transfer-encoding"] === undefined ? undefined : config.maxBodyBytes,
+          onBytes: (bytes) => {
+            entry.in += bytes;
+            relayed(bytes);
+          },
+          onTooLarge: () => fail(x, tooLarge(`the body grew past ${config.maxBodyBytes} bytes`)),
+        })
+      : undefined;
+    let tried = 0;
     let retries = 0;
 
     const attempt = (): void => {
-      const up = upstream.request({ method: entry.method, path, headers });
+      const position = order[tried];
+      if (position !== undefined) entry.key = position + 1;
+      const up = route.upstream.request({ method: entry.method, path, headers: position === undefined ? base : { ...base, ...route.keyHeaders[position] } });
+      const current = () => x.upstreamReq === up;
       x.upstreamReq = up;
       entry.reused = up.reusedSocket;
       let responseStarted = false;
 
       up.on("timeout", () => {
         x.failure ??= "upstream_timeout";
-        up.destroy(new ProxyError("upstream_timeout", `no byte from ${upstreamName} for ${config.upstreamTimeoutMs} ms (UPSTREAM_TIMEOUT_MS)`));
+        up.destroy(new ProxyError("upstream_timeout", `no byte from ${route.host} for ${config.upstreamTimeoutMs} ms (UPSTREAM_TIMEOUT_MS)`));
       });
       up.on("error", (err) => {
-        if (res.destroyed) return;
+        if (x.res.destroyed || !current()) return;
         const code = errorCode(err);
         if (mayRetry({ method: entry.method, hasBody, reusedSocket: up.reusedSocket, errorCode: code, responseStarted, retries })) {
           retries += 1;
@@ -198,64 +256,64 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
           attempt();
           return;
         }
-        fail(x, err);
+        fail(x, err, route.host);
       });
       up.on("upgrade", (upstreamRes: IncomingMessage, socket: Socket) => {
         socket.destroy();
-        fail(x, new ProxyError("upstream_bad_response", `${upstreamName} answered with status ${upstreamRes.statusCode}, switching protocols`));
+        fail(x, new ProxyError("upstream_bad_response", `${route.host} answered with status ${upstreamRes.statusCode}, switching protocols`));
       });
-      up.on("response", (upstreamRes) => {
+      up.on("response", (upstreamRes: IncomingMessage) => {
         responseStarted = true;
-        guarded(x, () => respond(x, upstreamRes));
+        upstreamRes.on("error", (err) => current() && fail(x, err, route.host));
+        upstreamRes.on("close", () => {
+          if (current() && !upstreamRes.complete) fail(x, new ProxyError("upstream_reset", `${route.host} closed the connection mid-answer`));
+        });
+        guarded(x, () => answered(up, upstreamRes, position));
       });
 
-      if (hasBody) sendBody(x, up);
+      if (body) body.sendTo(up);
       else up.end();
+    };
+
+    const answered = (up: ClientRequest, upstreamRes: IncomingMessage, position: number | undefined): void => {
+      const status = upstreamRes.statusCode ?? 0;
+      const secret = position === undefined ? undefined : route.keys[position];
+      const small = Number(upstreamRes.headers["content-length"] ?? 0) <= ERROR_PEEK_BYTES;
+      if (!failover || position === undefined || !mayBeKeyFailure(route.provider, status) || !small || isEventStream(upstreamRes.headers)) {
+        if (position !== undefined) pool?.served(position);
+        body?.release();
+        respond(x, route, upstreamRes, upstreamRes, secret);
+        return;
+      }
+      readSmall(upstreamRes, ERROR_PEEK_BYTES, (whole) => {
+        if (x.upstreamReq !== up || x.res.destroyed) return;
+        const text = whole === undefined ? undefined : plainText(whole, upstreamRes.headers["content-encoding"], ERROR_PEEK_BYTES);
+        const failure = text === undefined ? undefined : keyFailure(route.provider, status, text);
+        if (failure) {
+          pool!.rest(position, failure);
+          (entry.keyFailures ??= []).push({ key: position + 1, status });
+          const next = tried + 1 < order.length;
+          if (next && (body === undefined || body.replayable)) {
+            tried += 1;
+            // Still sending the body to the key that failed: that connection cannot be reused.
+            if (!up.writableFinished) up.destroy();
+            attempt();
+            return;
+          }
+          entry.retry = next ? "body too large" : "no key left";
+        } else {
+          pool!.served(position);
+        }
+        body?.release();
+        respond(x, route, upstreamRes, whole === undefined ? upstreamRes : Readable.from([whole], { objectMode: false }), secret);
+        if (whole === undefined) upstreamRes.resume();
+      });
     };
     attempt();
   }
 
-  /**
-   * The request body, streamed with backpressure. A Content-Length body was held to MAX_BODY_BYTES
-   * before the relay and Node's parser reads no byte past that length, so it is piped as it is; only
-   * a chunked body is checked as it arrives. (The check's Transform and pipeline(), which makes an
-   * AbortController per call, were a sixth of the proxy's CPU time for a small request: bench/.)
-   */
-  function sendBody(x: Exchange, up: ClientRequest): void {
-    const { req, entry } = x;
-    if (req.headers["transfer-encoding"] === undefined) {
-      req.on("data", (chunk: Buffer) => {
-        entry.in += chunk.length;
-        relayed(chunk.length);
-      });
-      req.on("error", (err) => up.destroy(err));
-      req.pipe(up);
-      return;
-    }
-    const limit = bodyLimit(x);
-    req.pipe(limit);
-    req.on("error", (err) => limit.destroy(err));
-    pipeline(limit, up, (err) => {
-      // Upstream failures arrive through up's 'error' above; only the size limit is decided here.
-      if (err instanceof ProxyError && err.code === "request_too_large") fail(x, err);
-    });
-  }
-
-  function bodyLimit(x: Exchange): Transform {
-    return new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        if (x.entry.in + chunk.length > config.maxBodyBytes) {
-          done(tooLarge(`the body grew past ${config.maxBodyBytes} bytes`));
-          return;
-        }
-        x.entry.in += chunk.length;
-        relayed(chunk.length);
-        done(null, chunk);
-      },
-    });
-  }
-
-  function respond(x: Exchange, upstreamRes: IncomingMessage): void {
+  /** Relays the upstream's answer (`body`: its bytes, whole when they were read first) to the client. */
+  function respond(x: Exchange, route: Route, upstreamRes: IncomingMessage, body: Readable, secret: string | undefined): void {
     const { res, entry } = x;
     // Gone, or already answered by the proxy (a limit hit while the upstream was about to answer).
     if (res.destroyed || res.headersSent) {
@@ -267,15 +325,15 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
     const status = upstreamRes.statusCode ?? 0;
     if (status < 200 || status > 599) {
       upstreamRes.destroy();
-      fail(x, new ProxyError("upstream_bad_response", `${upstreamName} answered with status ${status}`));
+      fail(x, new ProxyError("upstream_bad_response", `${route.host} answered with status ${status}`));
       return;
     }
     const headers = clientResponseHeaders(upstreamRes.headers);
-    const body = serverKey === undefined ? upstreamRes : keyRedacted(upstreamRes, headers, serverKey, (err) => fail(x, err));
-    if (!body) {
+    const relayedBody = secret === undefined ? body : keyRedacted(upstreamRes, body, headers, secret, (err) => fail(x, err, route.host));
+    if (!relayedBody) {
       upstreamRes.destroy();
       const coding = JSON.stringify(upstreamRes.headers["content-encoding"]?.slice(0, 50));
-      fail(x, new ProxyError("upstream_bad_response", `an error answer in Content-Encoding ${coding}, which cannot be checked for OPENAI_API_KEY`));
+      fail(x, new ProxyError("upstream_bad_response", `an error answer in Content-Encoding ${coding}, which cannot be checked for ${route.table.keyEnv}`));
       return;
     }
     // The status line leaves with the first body byte (or the end of an empty body), not before: until
@@ -291,14 +349,14 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
     // Backpressure: a client that reads slowly pauses the upstream; one that reads nothing for the
     // send timeout loses its answer rather than hold its buffers and the upstream call.
     let stalled: NodeJS.Timeout | undefined;
-    body.on("data", (chunk: Buffer) => {
+    relayedBody.on("data", (chunk: Buffer) => {
       if (res.destroyed) return;
       start();
       entry.ttfbMs ??= elapsed(x);
       entry.out += chunk.length;
       relayed(chunk.length);
       if (!res.write(chunk)) {
-        body.pause();
+        relayedBody.pause();
         stalled ??= setTimeout(() => {
           x.failure ??= "client_too_slow";
           res.destroy();
@@ -308,17 +366,13 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
     res.on("drain", () => {
       clearTimeout(stalled);
       stalled = undefined;
-      body.resume();
+      relayedBody.resume();
     });
     res.on("close", () => clearTimeout(stalled));
-    body.on("end", () => {
+    relayedBody.on("end", () => {
       start();
       entry.ttfbMs ??= elapsed(x);
       res.end();
-    });
-    upstreamRes.on("error", (err) => fail(x, err));
-    upstreamRes.on("close", () => {
-      if (!upstreamRes.complete) fail(x, new ProxyError("upstream_reset", `${upstreamName} closed the connection mid-answer`));
     });
   }
 
@@ -337,8 +391,9 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
     else res.destroy();
   }
 
-  function fail(x: Exchange, err: unknown): void {
-    const e = toProxyError(err, upstreamName);
+  /** `upstreamHost`: for a Node.js error of the upstream call, which upstream (errors.ts toProxyError). */
+  function fail(x: Exchange, err: unknown, upstreamHost = ""): void {
+    const e = toProxyError(err, upstreamHost);
     x.failure ??= e.code;
     if (x.res.headersSent) cut(x);
     else reply(x, e);
@@ -386,20 +441,24 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
         });
       });
       const address = server.address() as AddressInfo;
-      deps.log(eventLine("listening", { host: address.address, port: address.port, upstream: `${config.upstream.protocol}//${config.upstream.host}${config.upstream.basePath}`, auth: config.auth.kind, memoryMb: config.memoryMb, maxConnections: config.maxConnections }));
+      const upstreams = Object.fromEntries(PROVIDERS.map((p) => [p, `${config.routes[p].upstream.protocol}//${config.routes[p].upstream.host}${config.routes[p].upstream.basePath}`]));
+      const keys = Object.fromEntries(PROVIDERS.map((p) => [p, config.routes[p].keys.length]));
+      deps.log(eventLine("listening", { host: address.address, port: address.port, upstreams, token: config.token !== undefined, keys, memoryMb: config.memoryMb, maxConnections: config.maxConnections }));
       return address;
     },
     shutdown() {
       draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      return closed.then(() => upstream.destroy());
+      return closed.then(() => {
+        for (const p of PROVIDERS) routes[p].upstream.destroy();
+      });
     },
     close() {
       draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      upstream.destroy();
+      for (const p of PROVIDERS) routes[p].upstream.destroy();
       return closed;
     },
   };
@@ -421,6 +480,26 @@ function collector(everyBytes: number | undefined, collect: ((full: boolean) => 
     collections += 1;
     collect(collections % FULL_COLLECTION_EVERY === 0);
   };
+}
+
+/**
+ * Reads an answer whole while it stays within `max` bytes: `done` gets its bytes, or, past `max`,
+ * undefined, with what was read put back and the answer paused (resume it once it has a reader).
+ */
+function readSmall(answer: IncomingMessage, max: number, done: (whole: Buffer | undefined) => void): void {
+  const parts: Buffer[] = [];
+  let size = 0;
+  const onData = (chunk: Buffer) => {
+    parts.push(chunk);
+    size += chunk.length;
+    if (size <= max) return;
+    answer.off("data", onData).off("end", onEnd);
+    answer.pause();
+    answer.unshift(Buffer.concat(parts));
+    done(undefined);
+  };
+  const onEnd = () => done(Buffer.concat(parts));
+  answer.on("data", onData).on("end", onEnd);
 }
 
 function hasRequestBody(req: IncomingMessage): boolean {

@@ -1,18 +1,19 @@
 // Which request targets the proxy relays, and where to. Pure: a string in, a decision out.
-// Anything that is not a plain origin-form path under /v1 stops here, before any upstream socket is
+// Anything that is not a plain origin-form path under a route of the table (contract.ts PROXY_ROUTES) stops here, before any upstream socket is
 // touched: absolute-form (`GET http://evil.example/`), dot segments, encoded slashes or dots, backslashes,
 // path parameters (`/v1/..;/admin`: servers that read `;` as a parameter see `..`), and an encoded `%`
 // (`%252e`: a server that decodes once more sees a dot).
 import { ProxyError } from "./errors.js";
-import { PROXY_TOKEN_MIN_LENGTH } from "../../contract.js";
+import { PROVIDERS, PROXY_ROUTES, PROXY_TOKEN_MIN_LENGTH, type Provider } from "../../contract.js";
 
 export type Target =
   | { readonly kind: "health" }
   /**
-   * `path` is what the upstream gets after its base path: `/v1/…` plus the query, as received.
-   * `logPath` has no query, and a stripped stage prefix shows as `/*` (people put keys there).
+   * `path` is what the provider's upstream gets after its base path: `/v1/…` (the mount stripped);
+   * `query` is as received (`?…`, or ""). `logPath` is the path as received without the query, a
+   * stripped stage prefix shown as `/*` (people put keys there).
    */
-  | { readonly kind: "relay"; readonly path: string; readonly logPath: string }
+  | { readonly kind: "relay"; readonly provider: Provider; readonly path: string; readonly query: string; readonly logPath: string }
   | { readonly kind: "error"; readonly error: ProxyError };
 
 // A stage name as API gateways put in front of the path (`/release`, `/test`, `/2016-08-15`).
@@ -48,14 +49,28 @@ export function resolveTarget(raw: string): Target {
     if (CONTROL.test(decoded)) return malformed("control characters are not allowed in the path");
   }
 
-  const staged = segments[0] !== "v1" && segments.length > 1 && STAGE.test(segments[0] ?? "");
+  let route = routeOf(segments);
+  const staged = route === undefined && segments.length > 1 && STAGE.test(segments[0]!);
   const rest = staged ? segments.slice(1) : segments;
-  if (rest[0] === "v1") {
-    const relayed = `/${rest.join("/")}`;
-    return { kind: "relay", path: relayed + query, logPath: loggablePath(staged ? `/*${relayed}` : relayed) };
+  if (staged) route = routeOf(rest);
+  if (route) {
+    const received = `/${rest.join("/")}`;
+    const path = `/${rest.slice(route.mountSegments).join("/")}`;
+    return { kind: "relay", provider: route.provider, path, query, logPath: loggablePath(staged ? `/*${received}` : received) };
   }
   if (rest.length === 1 && rest[0] === "healthz") return { kind: "health" };
   return { kind: "error", error: new ProxyError("not_found") };
+}
+
+// Each route as path segments: its mount (none for OpenAI's), then one of its versions.
+const ROUTES = PROVIDERS.flatMap((provider) => {
+  const { mount, versions } = PROXY_ROUTES[provider];
+  const mounted = mount === "" ? [] : mount.slice(1).split("/");
+  return versions.map((version) => ({ provider, prefix: [...mounted, version], mountSegments: mounted.length }));
+});
+
+function routeOf(segments: readonly string[]): (typeof ROUTES)[number] | undefined {
+  return ROUTES.find((route) => route.prefix.every((segment, i) => segments[i] === segment));
 }
 
 function malformed(why: string): Target {

@@ -1,6 +1,6 @@
 // Every stack config key, with its type and default: the set Pulumi.yaml declares (a test keeps them
 // equal). Names are flat: Pulumi's CLI reads a dotted key as a path.
-import { FUNCTION_TIMEOUT_SEC } from "../../contract.js";
+import { FUNCTION_TIMEOUT_SEC, PROXY_ROUTES, type Provider } from "../../contract.js";
 import { NEXTCHAT_IMAGE } from "../../web/nextchat.js";
 import { NGINX_IMAGE, PROXY_NODE_IMAGE } from "../host/images.js";
 
@@ -15,13 +15,15 @@ export interface KeySpec {
 }
 
 /**
- * `""` means "unset". The three secrets are not declared `secret: true` in Pulumi.yaml: without a
+ * `""` means "unset". The secrets are not declared `secret: true` in Pulumi.yaml: without a
  * default Pulumi requires them on every stack, and a secret key's default is plain text, which some
  * Pulumi versions reject.
  */
 export const CONFIG_KEYS = {
   domain: { type: "string", default: "localhost" },
-  upstream: { type: "string", default: "https://api.openai.com" },
+  upstream: { type: "string", default: PROXY_ROUTES.openai.defaultBase },
+  anthropicUpstream: { type: "string", default: PROXY_ROUTES.anthropic.defaultBase },
+  googleUpstream: { type: "string", default: PROXY_ROUTES.google.defaultBase },
   functionProvider: { type: "string", default: "docker" },
   functionRegion: { type: "string", default: "" },
   functionMemoryMb: { type: "integer", default: 128 },
@@ -50,16 +52,35 @@ export const CONFIG_KEYS = {
   proxyImage: { type: "string", default: PROXY_NODE_IMAGE },
   registryMirror: { type: "string", default: "" },
   openaiApiKey: { type: "string", default: "", secret: true },
+  anthropicApiKey: { type: "string", default: "", secret: true },
+  googleApiKey: { type: "string", default: "", secret: true },
   accessCodes: { type: "string", default: "", secret: true },
   proxyToken: { type: "string", default: "", secret: true },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 
+/**
+ * Each provider of the proxy's route table (contract.ts) as the stack config names it: the key of its
+ * upstream base, the secret holding its server keys, and how it refuses a caller in a region it does
+ * not serve (mainland China, Hong Kong, Macau), for messages.
+ */
+export const PROVIDER_CONFIG = {
+  openai: { title: "OpenAI", upstream: "upstream", apiKey: "openaiApiKey", refusal: '"unsupported_country_region_territory"' },
+  anthropic: { title: "Anthropic", upstream: "anthropicUpstream", apiKey: "anthropicApiKey", refusal: '403 "Request not allowed"' },
+  google: { title: "Google Gemini", upstream: "googleUpstream", apiKey: "googleApiKey", refusal: '"User location is not supported for the API use."' },
+} as const satisfies Record<Provider, { title: string; upstream: ConfigKey; apiKey: ConfigKey; refusal: string }>;
+
+/** The config key of a provider's server keys (openaiApiKey…). */
+export type ApiKeyName = (typeof PROVIDER_CONFIG)[Provider]["apiKey"];
+
 /** Stack config as Pulumi hands it over: key (without `gptsite:`) → string value. */
 export type RawConfig = Readonly<Record<string, string | undefined>>;
 
 export const list = (values: readonly (string | number)[]) => values.join(", ");
+
+/** `a`, `a and b`, `a, b and c`. */
+export const andList = (items: readonly string[]) => (items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`);
 
 /** A problem for every key that is not one: renamed (the dotted names of earlier versions) or unknown. */
 export function unknownKeyProblems(raw: RawConfig): string[] {

@@ -1,31 +1,47 @@
-// The three secrets, and what a server-side key requires of the rest. A message names the key and
-// never its value.
+// The secrets (each provider's server keys, the access codes, the proxy token), and what a server-side
+// key requires of the rest. A message names the key and never its value.
 import { isIPv4 } from "node:net";
-import { PROXY_TOKEN_RULE, proxyTokenProblem } from "../../contract.js";
+import { PROVIDERS, PROXY_TOKEN_RULE, proxyTokenProblem, type Provider } from "../../contract.js";
 import type { Settings } from "../config.js";
+import { andList, PROVIDER_CONFIG } from "./keys.js";
 import type { ConfigReader } from "./reader.js";
 
+/** What a header carries: visible ASCII, no space (a comma separates the items of a list). */
+const VISIBLE = /^[\x21-\x7e]+$/;
+
+/** The providers the stack holds a server key for. */
+export function keyedProviders(config: ConfigReader): Provider[] {
+  return PROVIDERS.filter((provider) => splitList(config.secret(PROVIDER_CONFIG[provider].apiKey)).length > 0);
+}
+
 export function validateSecrets(config: ConfigReader, web: Settings["web"]): Settings["secrets"] {
-  const openaiApiKey = config.secret("openaiApiKey");
-  const codes = (config.secret("accessCodes") ?? "")
-    .split(",")
-    .map((code) => code.trim())
-    .filter(Boolean);
-  if (codes.some((code) => !/^[\x21-\x7e]+$/.test(code))) {
+  const apiKeys: Partial<Record<Provider, string>> = {};
+  for (const provider of PROVIDERS) {
+    const name = PROVIDER_CONFIG[provider].apiKey;
+    const keys = splitList(config.secret(name));
+    if (keys.some((key) => !VISIBLE.test(key))) {
+      config.problem(`${name}: (value hidden) has a key with spaces or characters that are not visible ASCII. Give one key, or several separated by commas.`);
+    }
+    if (keys.length > 0) apiKeys[provider] = keys.join(",");
+  }
+  const keyNames = (Object.keys(apiKeys) as Provider[]).map((provider) => PROVIDER_CONFIG[provider].apiKey);
+  const keysAreSet = `${andList(keyNames)} ${keyNames.length === 1 ? "is" : "are"} set`;
+  const codes = splitList(config.secret("accessCodes"));
+  if (codes.some((code) => !VISIBLE.test(code))) {
     config.problem(`accessCodes: (value hidden) has a code with spaces or non-ASCII characters. Use comma-separated printable codes.`);
   }
-  if (openaiApiKey && codes.length === 0 && web.accessCodeCount === 0) {
+  if (keyNames.length > 0 && codes.length === 0 && web.accessCodeCount === 0) {
     config.problem(
-      `accessCodes: empty while openaiApiKey is set and webAccessCodeCount is 0, so anyone who finds the ` +
-        `site spends your key. Set codes (pulumi config set --secret accessCodes code1,code2) or set ` +
+      `accessCodes: empty while ${keysAreSet} and webAccessCodeCount is 0, so anyone who finds the ` +
+        `site spends your key${keyNames.length === 1 ? "" : "s"}. Set codes (pulumi config set --secret accessCodes code1,code2) or set ` +
         `webAccessCodeCount to 1 or more to generate them.`,
     );
   }
-  if (openaiApiKey && isIPv4(web.bindAddress) && !web.bindAddress.startsWith("127.")) {
+  if (keyNames.length > 0 && isIPv4(web.bindAddress) && !web.bindAddress.startsWith("127.")) {
     config.problem(
-      `webBindAddress: "${web.bindAddress}" publishes NextChat past Nginx while openaiApiKey is set: its other /api/* routes ` +
+      `webBindAddress: "${web.bindAddress}" publishes NextChat past Nginx while ${keysAreSet}: its other /api/* routes ` +
         `(which Nginx blocks: they relay to a caller-chosen x-base-url) and plain HTTP would be open to whoever reaches the host. ` +
-        `Use 127.0.0.1 (the site is still served through Nginx), or unset openaiApiKey.`,
+        `Use 127.0.0.1 (the site is still served through Nginx), or unset ${andList(keyNames)}.`,
     );
   }
   const proxyToken = config.secret("proxyToken");
@@ -34,8 +50,15 @@ export function validateSecrets(config: ConfigReader, web: Settings["web"]): Set
     config.problem(`proxyToken: (value hidden) must be ${PROXY_TOKEN_RULE}; got ${tokenProblem}. Unset it to have one generated.`);
   }
   return {
-    ...(openaiApiKey ? { openaiApiKey } : {}),
+    ...Object.fromEntries((Object.entries(apiKeys) as [Provider, string][]).map(([provider, keys]) => [PROVIDER_CONFIG[provider].apiKey, keys])),
     ...(codes.length > 0 ? { accessCodes: codes.join(",") } : {}),
     ...(proxyToken ? { proxyToken } : {}),
   };
 }
+
+/** A comma-separated value as its non-empty items, trimmed. */
+const splitList = (value: string | undefined) =>
+  (value ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);

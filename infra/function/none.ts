@@ -11,6 +11,6 @@ export const provider: FunctionProvider = {
   defaultRegion: "",
   memory: { allowed: () => true, text: "any (unused)" },
   maxConcurrency: Number.MAX_SAFE_INTEGER,
-  create: (_name, { settings }) => ({ url: pulumi.output(settings.upstream) }),
+  create: (_name, { settings }) => ({ url: pulumi.output(settings.upstreams.openai) }),
   mocks: { functionUrl: "https://api.openai.com" },
 };

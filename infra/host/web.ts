@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import type { Provider } from "../../contract.js";
 import {
   NEXTCHAT_HEALTH_PATH,
   NEXTCHAT_HOST_PORT,
@@ -14,11 +15,11 @@ export const WEB_CONTAINER = "gptsite-web";
 export interface WebUiArgs {
   /** A pinned NextChat image, e.g. `yidadaa/chatgpt-next-web:v2.16.1`. */
   image: string;
-  /** The function proxy (or the upstream) base URL, with scheme, without `/v1`. */
-  baseUrl: pulumi.Input<string>;
-  /** The key NextChat's server sends: the proxy token behind a key-holding proxy, or the API key itself. */
-  serverApiKey?: pulumi.Output<string>;
-  /** Comma-separated access codes; required with `serverApiKey`. */
+  /** Where NextChat sends each provider's calls: the proxy's mounts, or the providers' APIs (web/nextchat.ts). */
+  apiBases: pulumi.Input<Record<Provider, string>>;
+  /** The key NextChat's server sends per provider: the proxy token behind a key-holding proxy, or the API key itself. */
+  serverApiKeys: Partial<Record<Provider, pulumi.Output<string>>>;
+  /** Comma-separated access codes; required with a server key. */
   accessCodes?: pulumi.Output<string>;
   timezone: string;
   /** Host address the 3690 port is published on: `127.0.0.1` keeps it off the Internet. */
@@ -37,11 +38,11 @@ export class WebUi extends pulumi.ComponentResource {
     super("gptsite:host:WebUi", name, {}, opts);
     const image = new docker.RemoteImage(name, { name: args.image, keepLocally: true }, { parent: this });
     const env = pulumi
-      .all([args.baseUrl, args.serverApiKey, args.accessCodes])
-      .apply(([baseUrl, serverApiKey, codes]) =>
+      .all([args.apiBases, pulumi.all(args.serverApiKeys), args.accessCodes])
+      .apply(([apiBases, serverApiKeys, codes]) =>
         nextChatEnvironment({
-          baseUrl,
-          ...(serverApiKey !== undefined ? { serverApiKey } : {}),
+          apiBases,
+          serverApiKeys,
           accessCodes: codes ? codes.split(",") : [],
           timezone: args.timezone,
         }),

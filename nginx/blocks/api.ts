@@ -1,5 +1,7 @@
-// The API: /v1/ goes to the function proxy, for desktop and mobile OpenAI clients (base URL
-// https://<domain>/v1, the proxy token as their key).
+// The API: each provider's route goes to the function proxy, for desktop and mobile clients with the
+// proxy token as their key: OpenAI's at https://<domain>/v1, Claude's at /anthropic, Gemini's at /google
+// (the proxy's route table, contract.ts).
+import { PROXY_ROUTES, routePrefixes, type Provider } from "../../contract.js";
 import { block, comment, d, section, type Line } from "../conf.js";
 import type { ResolvedSiteOptions } from "../validate.js";
 import { errorPages } from "./errors.js";
@@ -20,7 +22,13 @@ const CLIENT_IP_HEADERS = [
   "Fastly-Client-IP",
 ] as const;
 
-export function apiLocation(o: ResolvedSiteOptions): Line[] {
+/** Where Nginx serves a provider: its mount (`/anthropic/`), or OpenAI's version prefix (`/v1/`), which has no mount. */
+export function apiPrefixes(provider: Provider): string[] {
+  const { mount } = PROXY_ROUTES[provider];
+  return mount ? [`${mount}/`] : routePrefixes(provider);
+}
+
+export function apiLocations(o: ResolvedSiteOptions): Line[] {
   const api = o.api;
   const tls: Line[] = api.https
     ? [
@@ -34,16 +42,16 @@ export function apiLocation(o: ResolvedSiteOptions): Line[] {
           : []),
       ]
     : [];
-  return section("API", [], [
-    block("location /v1/", [
+  const toFunction = (prefix: string) =>
+    block(`location ${prefix}`, [
       rateLimited(o),
-      proxyPass(o, api, "/v1/"),
+      proxyPass(o, api, prefix),
       d(`proxy_set_header Host ${api.host}`, "the function's own: function URLs answer 400 to a foreign Host"),
       ...tls,
-      comment("Never tell the function (or OpenAI) where the user is: a client may send these itself."),
+      comment("Never tell the function (or the provider) where the user is: a client may send these itself."),
       ...CLIENT_IP_HEADERS.map((h) => d(`proxy_set_header ${h} ""`)),
       ...hopHeaders(),
       ...errorPages(o, "function"),
-    ]),
-  ]);
+    ]);
+  return section("API", ["One location per provider the function serves, each the same way."], o.apiProviders.flatMap(apiPrefixes).map(toFunction));
 }

@@ -1,7 +1,10 @@
 // Errors: Nginx answers its own errors in OpenAI's shape, because the clients of this site (the web
 // UI's chat, desktop and mobile apps, the openai SDK) parse error.message, not HTML. Errors the
 // upstream sends pass through untouched (proxy_intercept_errors stays off).
+import { PROVIDERS } from "../../contract.js";
+import { NEXTCHAT_PROVIDERS } from "../../web/nextchat.js";
 import { block, comment, d, quoted, section, type Line } from "../conf.js";
+import { apiPrefixes } from "./api.js";
 import { rateDirective, type ResolvedSiteOptions } from "../validate.js";
 
 /** Which hop a 502/504 names. */
@@ -37,7 +40,7 @@ function table(o: ResolvedSiteOptions, hop: Hop): JsonError[] {
     {
       status: 403,
       code: "path_not_served",
-      message: "Nginx: this path is not served. Under /api/ only /api/config and /api/openai/ are; the API is under /v1/.",
+      message: notServed(o),
     },
     tooLarge(o),
     {
@@ -48,6 +51,14 @@ function table(o: ResolvedSiteOptions, hop: Hop): JsonError[] {
     { status: 502, code: "upstream_unreachable", message: `Nginx: ${who} could not be reached.`, hop },
     { status: 504, code: "upstream_timeout", message: `Nginx: ${who} sent nothing for ${o.readTimeoutSec} s.`, hop },
   ];
+}
+
+/** The 403 of a path under /api/ NextChat must not serve, naming the ones that are served. */
+function notServed(o: ResolvedSiteOptions): string {
+  const web = ["/api/config", ...PROVIDERS.map((provider) => `${NEXTCHAT_PROVIDERS[provider].route}/`)];
+  const api = o.apiProviders.flatMap(apiPrefixes);
+  const and = (items: string[]) => `${items.slice(0, -1).join(", ")}${items.length > 1 ? " and " : ""}${items.at(-1)}`;
+  return `Nginx: this path is not served. Under /api/ only ${and(web)} are; the API${api.length > 1 ? "s are" : " is"} under ${and(api)}.`;
 }
 
 /**

@@ -1,4 +1,4 @@
-// Limits: request rate on the routes that cost money (/api/, /v1/) and the body size the proxy accepts.
+// Limits: request rate on the routes that cost money (/api/ and the API routes) and the body size the proxy accepts.
 import { d, section, type Line } from "../conf.js";
 import { rateDirective, type ResolvedSiteOptions } from "../validate.js";
 
@@ -6,7 +6,7 @@ const ZONE = "gptsite_api";
 
 /** http level: the shared counter. */
 export function rateZone(o: ResolvedSiteOptions): Line[] {
-  return section("Limits", ["One counter per client address, shared by /api/ and /v1/."], [
+  return section("Limits", ["One counter per client address, shared by /api/ and the API routes (/v1/, /anthropic/, /google/)."], [
     d(`limit_req_zone $binary_remote_addr zone=${ZONE}:10m rate=${rateDirective(o.rateLimit.perSecond)}`, "10 MB holds about 160,000 addresses"),
   ]);
 }

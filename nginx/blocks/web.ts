@@ -2,8 +2,12 @@
 // - its Server Actions compare Origin with Host, port included: behind a proxy the chat hangs at
 //   "……" unless the browser's Host goes through unchanged;
 // - every /api/<x>/… route other than the ones it needs fetches the URL in the caller's x-base-url
-//   header, possibly with the server's key: only /api/config and /api/openai/ are let through.
+//   header, possibly with the server's key: only /api/config and the chat routes of the providers the
+//   proxy serves (/api/openai/, /api/anthropic/, /api/google/: fixed upstreams, access code checked)
+//   are let through.
 import path from "node:path";
+import { PROVIDERS } from "../../contract.js";
+import { NEXTCHAT_PROVIDERS } from "../../web/nextchat.js";
 import { block, comment, d, section, type Line } from "../conf.js";
 import type { ResolvedSiteOptions, UpstreamUrl } from "../validate.js";
 import { errorPages } from "./errors.js";
@@ -23,7 +27,10 @@ export function webLocations(o: ResolvedSiteOptions): Line[] {
   return section("Web UI", [], [
     block("location /", [...toWebUi(o, web, "/"), ...pageCompression()]),
     block("location = /api/config", [rateLimited(o), ...toWebUi(o, web, "/api/config"), ...errorPages(o, "web")], "the settings page: needCode and friends"),
-    block("location /api/openai/", [rateLimited(o), ...toWebUi(o, web, "/api/openai/"), ...errorPages(o, "web")], "the chat route; streams"),
+    ...PROVIDERS.map((provider) => {
+      const route = `${NEXTCHAT_PROVIDERS[provider].route}/`;
+      return block(`location ${route}`, [rateLimited(o), ...toWebUi(o, web, route), ...errorPages(o, "web")], "a chat route; streams");
+    }),
     block("location /api/", forbidden(o)),
     comment("(!) Next.js reads \\ in a path as / (WHATWG URL), so /api\\other would pass the rule above as"),
     comment("a page and reach /api/other there. \\x5C is a backslash; Nginx matches after decoding %5C."),

@@ -4,8 +4,8 @@
 // still offers them.
 import { open, parseJson, readText } from "./http.js";
 import type { BillingReport } from "./report.js";
-import { bodyError } from "./stream.js";
-import { apiAuthorization, join, type HopContext } from "./hops/hop.js";
+import { bodyError } from "./dialects.js";
+import { apiAuthHeaders, join, type HopContext } from "./hops/hop.js";
 import { isDockerAlias } from "./net.js";
 
 export const USAGE_PAGE = "https://platform.openai.com/usage";
@@ -14,7 +14,7 @@ export async function checkBilling(ctx: HopContext): Promise<BillingReport> {
   const { functionUrl, siteUrl, hostIp } = ctx.target;
   const viaFunction = functionUrl && !isDockerAlias(functionUrl);
   const base = viaFunction ? functionUrl : siteUrl;
-  const authorization = apiAuthorization(ctx.target);
+  const authorization = apiAuthHeaders(ctx.target, "openai")?.authorization;
   if (!base || !authorization) return { status: "error", detail: "needs a function or site URL and a proxy token or key", endpoints: [] };
   const reach = { ...(!viaFunction && hostIp ? { address: hostIp } : {}), ...(ctx.settings.ca ? { ca: ctx.settings.ca } : {}) };
 

@@ -5,7 +5,8 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { $ } from "zx";
-import { NEXTCHAT_HEALTH_PATH, nextChatEnvironment } from "../../web/nextchat.js";
+import type { Provider } from "../../contract.js";
+import { NEXTCHAT_HEALTH_PATH, nextChatEnvironment, proxyApiBases } from "../../web/nextchat.js";
 import { pollUntil } from "../../chain/poll.js";
 
 export interface WebUiProcess {
@@ -33,9 +34,11 @@ export interface NextChatRun {
   /** Its port on 127.0.0.1 (the container shares the host's network, so it reaches the proxy there). */
   port: number;
   name: string;
-  /** The proxy's URL: NextChat's BASE_URL. */
+  /** The proxy's URL: NextChat's BASE_URL, and ANTHROPIC_URL and GOOGLE_URL under it. */
   proxyUrl: string;
   proxyToken: string;
+  /** The providers the proxy holds keys for: NextChat sends the proxy token for them. */
+  keyed: readonly Provider[];
   accessCode: string;
   /** Called once the container exists, so it can be guarded before it is ready. */
   onCreate?: (name: string) => void;
@@ -45,8 +48,8 @@ export async function runNextChat(run: NextChatRun): Promise<WebUiProcess> {
   const url = `http://127.0.0.1:${run.port}`;
   const env = {
     ...nextChatEnvironment({
-      baseUrl: run.proxyUrl,
-      serverApiKey: run.proxyToken,
+      apiBases: proxyApiBases(run.proxyUrl),
+      serverApiKeys: Object.fromEntries(run.keyed.map((provider) => [provider, run.proxyToken])),
       accessCodes: [run.accessCode],
       timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     }),

@@ -1,17 +1,24 @@
 // `npm run local` command line.
 import { randomBytes } from "node:crypto";
-import { PROXY_PORT, PROXY_TOKEN_RULE, proxyTokenProblem } from "../../contract.js";
+import { PROXY_PORT, PROXY_ROUTES, PROXY_TOKEN_RULE, proxyTokenProblem, type Provider } from "../../contract.js";
 import { NEXTCHAT_HOST_PORT, NEXTCHAT_IMAGE } from "../../web/nextchat.js";
 import { isExecutable } from "../../chain/nginx.js";
 import { numberFlag, parseFlags, stringFlag, urlFlag, UsageError, type Flags } from "./cli.js";
 
-export const OPENAI_URL = "https://api.openai.com";
+export const OPENAI_URL = PROXY_ROUTES.openai.defaultBase;
+
+/** The providers beside OpenAI, whose keys `npm run local` takes from their variables (ANTHROPIC_API_KEY, GOOGLE_API_KEY). */
+export type OtherProvider = Exclude<Provider, "openai">;
+export const OTHER_PROVIDERS: readonly OtherProvider[] = ["anthropic", "google"];
 
 export type UpstreamChoice =
-  /** The built-in offline upstream: canned answers, nothing leaves this machine. */
+  /** The built-in offline upstream: canned answers in each provider's format, nothing leaves this machine. */
   | { kind: "offline" }
-  /** A real one; with a key the proxy holds it, without one callers bring theirs. */
-  | { kind: "url"; url: string; key?: string; keyFrom?: "--key" | "OPENAI_API_KEY" };
+  /**
+   * Real ones: `url` for /v1 (OpenAI unless --upstream), Anthropic's and Gemini's own APIs for theirs;
+   * with a key the proxy holds it, without one callers bring theirs.
+   */
+  | { kind: "url"; url: string; key?: string; keyFrom?: "--key" | "OPENAI_API_KEY"; others: Partial<Record<OtherProvider, string>> };
 
 export type WebChoice =
   /** NextChat in Docker when an engine and the image are there, else the built-in chat page. */
@@ -52,10 +59,14 @@ with a chat page at / and the OpenAI API at /v1, and prints what to open and wha
 OpenAI client at. Ctrl-C stops everything it started.
 
 Upstream:
-  (default)               offline: canned streamed answers, nothing leaves this machine
-  OPENAI_API_KEY=sk-…     the real https://api.openai.com; the key stays in the proxy
-  --key KEY               the same, from the command line (visible in ps: prefer the variable)
-  --upstream URL          any OpenAI-compatible base URL, without /v1 (with --key or OPENAI_API_KEY if it needs one)
+  (default)               offline: canned streamed answers in OpenAI's, Anthropic's and Gemini's
+                          formats (/v1, /anthropic, /google), nothing leaves this machine
+  OPENAI_API_KEY=sk-…     the real APIs: https://api.openai.com with this key, which stays in the proxy
+  ANTHROPIC_API_KEY=…     the same for https://api.anthropic.com (Claude, at /anthropic)
+  GOOGLE_API_KEY=…        the same for Gemini's API (at /google); a provider without its key takes
+                          the caller's own as <key>:<token>
+  --key KEY               OpenAI's key from the command line (visible in ps: prefer the variable)
+  --upstream URL          any OpenAI-compatible base URL for /v1, without /v1 (with --key or OPENAI_API_KEY if it needs one)
 
 Web UI at / (--web):
   (default)               NextChat in Docker when an engine answers and --web-image is pulled,
@@ -74,7 +85,8 @@ Options:
   --nginx PATH            the nginx binary (default: nginx on PATH, /usr/sbin, /usr/local/sbin)
   --check                 run the smoke hops against the chain, then stop; exit with their status
   --json                  with --check: the smoke report as JSON on stdout (these lines go to stderr)
-  --only HOPS, --timeout SECONDS, --model NAME   as for npm run smoke
+  --only HOPS, --timeout SECONDS, --model NAME, --anthropic-model NAME, --google-model NAME
+                          as for npm run smoke
   -h, --help              this text
 
 Without Nginx (apt-get install -y nginx, brew install nginx) the proxy runs alone and the
@@ -93,14 +105,14 @@ Examples:
 export const LOCAL_FLAGS = {
   string: [
     "upstream", "key", "web", "web-image", "web-port", "access-code", "proxy-token", "proxy-port", "http-port", "nginx",
-    "only", "timeout", "model",
+    "only", "timeout", "model", "anthropic-model", "google-model",
   ],
   boolean: ["check", "json"],
 } as const;
 
 export type LocalArgs = { help: true } | { help: false; options: LocalOptions };
 
-/** `env` is the process environment (OPENAI_API_KEY). */
+/** `env` is the process environment (OPENAI_API_KEY, ANTHROPIC_API_KEY, GOOGLE_API_KEY). */
 export function parseLocalArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): LocalArgs {
   const flags = parseFlags(argv, LOCAL_FLAGS, "local");
   if (flags.help) return { help: true };
@@ -126,7 +138,7 @@ export function parseLocalArgs(argv: readonly string[], env: Readonly<Record<str
   return {
     help: false,
     options: {
-      upstream: upstreamChoice(urlFlag(flags, "upstream"), stringFlag(flags, "key"), env.OPENAI_API_KEY),
+      upstream: upstreamChoice(urlFlag(flags, "upstream"), stringFlag(flags, "key"), env),
       web,
       webImage: image ?? NEXTCHAT_IMAGE,
       webPort: ports["--web-port"],
@@ -163,9 +175,11 @@ function webChoice(value: string | undefined, flags: Flags): WebChoice {
   return { kind: "url", url };
 }
 
-function upstreamChoice(url: string | undefined, flagKey: string | undefined, envKey: string | undefined): UpstreamChoice {
+function upstreamChoice(url: string | undefined, flagKey: string | undefined, env: Readonly<Record<string, string | undefined>>): UpstreamChoice {
+  const envKey = env.OPENAI_API_KEY;
   const key = flagKey || envKey || undefined;
   const keyFrom = flagKey ? "--key" : envKey ? "OPENAI_API_KEY" : undefined;
-  if (!url && !key) return { kind: "offline" };
-  return { kind: "url", url: url ?? OPENAI_URL, ...(key ? { key, keyFrom } : {}) };
+  const others = Object.fromEntries(OTHER_PROVIDERS.flatMap((p) => (env[PROXY_ROUTES[p].keyEnv] ? [[p, env[PROXY_ROUTES[p].keyEnv]!]] : [])));
+  if (!url && !key && Object.keys(others).length === 0) return { kind: "offline" };
+  return { kind: "url", url: url ?? OPENAI_URL, ...(key ? { key, keyFrom } : {}), others };
 }

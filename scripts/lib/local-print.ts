@@ -1,15 +1,22 @@
 // What `npm run local` tells the user: what to open, where to point a client, how a missing Nginx
 // counts, and what was stopped.
-import type { HopName } from "./report.js";
+import { PROXY_ROUTES } from "../../contract.js";
+import { PROVIDER_CONFIG } from "../../infra/config/keys.js";
+import { HOPS, type HopName } from "./report.js";
 import type { HopOutcome } from "./hops/hop.js";
-import type { LocalOptions } from "./local-args.js";
+import { OTHER_PROVIDERS, type LocalOptions } from "./local-args.js";
 import type { LocalChain } from "./local.js";
 
 /** The generated token and access code are this run's own and the user needs them; given ones stay unprinted. */
 export function clientHelp(chain: LocalChain, options: LocalOptions): string {
-  const base = `${chain.siteUrl ?? chain.proxy.url}/v1`;
+  const site = chain.siteUrl ?? chain.proxy.url;
+  const base = `${site}/v1`;
   const token = options.tokenGenerated ? options.proxyToken : "<the --proxy-token you gave>";
-  const key = options.upstream.kind === "url" && !options.upstream.key ? `<your key>:${token}` : token;
+  // A provider whose key the proxy holds takes the token alone; the others the caller's key before it.
+  const keyOf = (provider: keyof LocalChain["upstreamKeys"]) => (chain.upstreamKeys[provider] ? token : `<your key>:${token}`);
+  const key = keyOf("openai");
+  const others = OTHER_PROVIDERS.map((p) => ({ title: PROVIDER_CONFIG[p].title, base: `${site}${PROXY_ROUTES[p].mount}`, key: keyOf(p) }));
+  const [titles, bases] = [Math.max(...others.map((o) => o.title.length)), Math.max(...others.map((o) => o.base.length))];
   return [
     "",
     ...openLines(chain, options, key),
@@ -18,6 +25,8 @@ export function clientHelp(chain: LocalChain, options: LocalOptions): string {
     `  API key   ${key}`,
     `  curl -N ${base}/chat/completions -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" \\`,
     `    -d '{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"Hello"}]}'`,
+    "Or a Claude or Gemini client (Anthropic's and Google's SDKs, desktop apps):",
+    ...others.map((o) => `  ${o.title.padEnd(titles)}  base URL ${o.base.padEnd(bases)}  API key ${o.key}`),
     `Ctrl-C stops everything (from elsewhere: kill ${process.pid}).`,
   ].join("\n");
 }
@@ -43,7 +52,7 @@ function openLines(chain: LocalChain, options: LocalOptions, key: string): strin
 /** Without Nginx its hops cannot run: skipped, with the install line; a failure in CI. */
 export function nginxMissingOutcome(reason: string, env: Readonly<Record<string, string | undefined>>): Partial<Record<HopName, HopOutcome>> {
   const outcome: HopOutcome = env.CI ? { status: "fail", detail: `${reason} (in CI a missing Nginx is a failure)` } : { status: "skip", detail: reason };
-  return { nginx: outcome, e2e: outcome };
+  return Object.fromEntries(HOPS.filter((hop) => /^(nginx|e2e)/.test(hop)).map((hop) => [hop, outcome]));
 }
 
 /** The one line said when everything is stopped. */

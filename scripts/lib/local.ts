@@ -2,7 +2,7 @@
 // the system Nginx with the rendered site, and at / a web UI: NextChat in Docker, the built-in chat
 // page, or one given by URL. Each piece goes into a Teardown as soon as it runs (and, with its pid, to
 // the Guard as soon as it is spawned), so a failure, a signal or a kill half-way stops exactly what was started.
-import { randomBytes } from "node:crypto";
+import { PROVIDERS, PROXY_ROUTES, type Provider } from "../../contract.js";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { runningUpstream, startChain, testUpstream, type ChainUrls, type Started } from "../../chain/chain.js";
@@ -11,8 +11,8 @@ import { spawnProxy, type SpawnedProxy } from "../../chain/proxy.js";
 import { renderSite } from "../../nginx/index.js";
 import { dockerUnavailable, runNextChat, type WebUiProcess } from "./docker-web.js";
 import type { Guard } from "./guard.js";
-import { generateSecret, type LocalOptions } from "./local-args.js";
-import { offlineUpstream } from "./offline.js";
+import { generateSecret, OTHER_PROVIDERS, type LocalOptions } from "./local-args.js";
+import { offlineKeys, offlineUpstream } from "./offline.js";
 import { bindProblem, portProblem } from "./ports.js";
 import { mergeTarget, type SmokeTarget } from "./target.js";
 import type { Teardown } from "../../chain/teardown.js";
@@ -38,8 +38,8 @@ export type WebUi =
 export interface LocalChain {
   /** What `--check` smokes. */
   target: SmokeTarget;
-  /** The key the proxy holds (made up for the offline upstream): masked in whatever is printed. */
-  upstreamKey?: string;
+  /** The keys the proxy holds (made up for the offline upstream), by provider: masked in whatever is printed. */
+  upstreamKeys: Partial<Record<Provider, string>>;
   proxy: SpawnedProxy;
   /** Nginx's address, when it runs. */
   siteUrl?: string;
@@ -67,20 +67,34 @@ export interface LocalPieces {
 export async function startLocalChain(root: string, options: LocalOptions, hooks: LocalHooks, pieces: LocalPieces): Promise<LocalChain> {
   const { guard } = pieces;
   const choice = options.upstream;
-  // The proxy holds a made-up key and the offline upstream checks it, as OpenAI would a real one.
-  const upstreamKey = choice.kind === "offline" ? `sk-offline-${randomBytes(12).toString("hex")}` : choice.key;
+  // The proxy holds a made-up key per provider and the offline upstream checks each, as the APIs would real ones.
+  const upstreamKeys: Partial<Record<Provider, string>> =
+    choice.kind === "offline" ? offlineKeys() : { ...(choice.key ? { openai: choice.key } : {}), ...choice.others };
   if (choice.kind === "url") {
-    hooks.say(`upstream  ${choice.url}  ${upstreamKey ? `key from ${choice.keyFrom}, held by the proxy` : "no key: clients send <their key>:<proxy token>"}`);
+    const held = (provider: Provider, from: string | undefined) =>
+      upstreamKeys[provider] ? `key from ${from}, held by the proxy` : "no key: clients send <their key>:<proxy token>";
+    hooks.say(`upstream  ${choice.url}  ${held("openai", choice.keyFrom)}`);
+    for (const provider of OTHER_PROVIDERS) {
+      const { defaultBase, mount, keyEnv } = PROXY_ROUTES[provider];
+      hooks.say(`upstream  ${defaultBase}  (${mount}) ${held(provider, keyEnv)}`);
+    }
   }
 
   const chain = await startChain({
     stops: pieces.stops,
-    upstream: choice.kind === "offline" ? testUpstream(offlineUpstream(upstreamKey!), "the offline upstream") : runningUpstream(choice.url),
+    upstream: choice.kind === "offline" ? testUpstream(offlineUpstream(upstreamKeys as Record<Provider, string>), "the offline upstream") : runningUpstream(choice.url),
     proxy: async (upstreamUrl) => {
-      if (choice.kind === "offline") hooks.say(`upstream  ${upstreamUrl}  OFFLINE: canned answers, no OpenAI (OPENAI_API_KEY=sk-… for the real one)`);
+      if (choice.kind === "offline") {
+        hooks.say(`upstream  ${upstreamUrl}  OFFLINE: canned answers for /v1, /anthropic and /google, no real API (OPENAI_API_KEY=sk-… for the real one)`);
+      }
+      // Offline, every route goes to the one upstream that speaks all three; otherwise /v1 to the given one, the others to their APIs.
+      const bases = Object.fromEntries(
+        PROVIDERS.filter((p) => choice.kind === "offline" || p === "openai").map((p) => [PROXY_ROUTES[p].baseEnv, upstreamUrl]),
+      );
+      const keys = Object.fromEntries(Object.entries(upstreamKeys).map(([p, key]) => [PROXY_ROUTES[p as Provider].keyEnv, key]));
       const proxy = await spawnProxy({
         dir: path.join(root, "function", "dist"),
-        env: { UPSTREAM_URL: upstreamUrl, PROXY_TOKEN: options.proxyToken, ...(upstreamKey ? { OPENAI_API_KEY: upstreamKey } : {}) },
+        env: { ...bases, PROXY_TOKEN: options.proxyToken, ...keys },
         port: options.proxyPort,
         ownGroup: true,
         ...(hooks.proxyLog ? { onLog: hooks.proxyLog } : {}),
@@ -89,7 +103,7 @@ export async function startLocalChain(root: string, options: LocalOptions, hooks
       hooks.say(`proxy     ${proxy.url}  pid ${proxy.pid}`);
       return { value: proxy, url: proxy.url, ...owned(pieces, "proxy", NAMES.proxy(proxy.pid), () => proxy.close()) };
     },
-    web: (apiUrl) => startWebUi(options, apiUrl, pieces, hooks),
+    web: (apiUrl) => startWebUi(options, apiUrl, keyed(upstreamKeys), pieces, hooks),
     ...(pieces.nginx ? { nginx: (urls: ChainUrls, web: StartedWeb | undefined) => startNginx(root, options, urls, web!.web, pieces, hooks) } : {}),
   });
   const proxy = chain.proxy!;
@@ -107,8 +121,9 @@ export async function startLocalChain(root: string, options: LocalOptions, hooks
       hostIp: "127.0.0.1",
       proxyToken: options.proxyToken,
       accessCode: web.kind === "nextchat" ? web.accessCode : options.accessCode,
+      serverKeys: keyed(upstreamKeys),
     }),
-    ...(upstreamKey ? { upstreamKey } : {}),
+    upstreamKeys,
     proxy,
     ...(siteUrl ? { siteUrl } : {}),
     web,
@@ -162,7 +177,7 @@ interface StartedWeb {
 }
 
 /** Picks what is at `/` and starts NextChat when that is the pick. */
-async function startWebUi(options: LocalOptions, apiUrl: string, pieces: LocalPieces, hooks: LocalHooks): Promise<Started<StartedWeb>> {
+async function startWebUi(options: LocalOptions, apiUrl: string, keyedProviders: Provider[], pieces: LocalPieces, hooks: LocalHooks): Promise<Started<StartedWeb>> {
   const page = (web: WebUi): Started<StartedWeb> => ({ value: { web }, ...("url" in web ? { url: web.url } : {}), stop: async () => {} });
   const choice = options.web;
   if (choice.kind === "url") {
@@ -190,6 +205,7 @@ async function startWebUi(options: LocalOptions, apiUrl: string, pieces: LocalPi
     name,
     proxyUrl: apiUrl,
     proxyToken: options.proxyToken,
+    keyed: keyedProviders,
     accessCode,
     onCreate: () => pieces.guard.add({ id: "web", what: NAMES.web(name), run: ["docker", "rm", "--force", name] }),
   }).catch(failedToStart(pieces, "web", {}));
@@ -221,3 +237,6 @@ function failedToStart(pieces: LocalPieces, id: string, ports: Readonly<Record<s
 function exitText({ code, signal }: { code: number | null; signal: NodeJS.Signals | null }): string {
   return signal ? `signal ${signal}` : `exit code ${code}`;
 }
+
+/** The providers of `keys`, in the route table's order. */
+const keyed = (keys: Partial<Record<Provider, string>>) => PROVIDERS.filter((provider) => keys[provider] !== undefined);

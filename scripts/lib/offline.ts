@@ -1,7 +1,9 @@
-// The offline upstream of `npm run local`: the OpenAI-speaking test upstream (chain/upstream.ts, the
-// one the suites hold to OpenAI's wire format), with a canned answer paced like a model's, so
-// streaming is visible in a client.
+// The offline upstream of `npm run local`: the test upstream (chain/upstream.ts, the one the suites hold
+// to OpenAI's, Anthropic's and Gemini's wire formats), with a canned answer paced like a model's, so
+// streaming is visible in a client, and a made-up key per provider that the proxy holds.
+import { randomBytes } from "node:crypto";
 import type { UpstreamOptions } from "../../chain/upstream.js";
+import type { Provider } from "../../contract.js";
 
 /** A canned answer, one SSE event per piece. */
 export const OFFLINE_ANSWER = [
@@ -12,7 +14,13 @@ export const OFFLINE_ANSWER = [
 /** Between events: slow enough to watch the stream arrive, fast enough for --check (~1.2 s a chat). */
 export const OFFLINE_PACE_MS = 60;
 
-/** On 127.0.0.1 (free port); requests must carry `Bearer <apiKey>`, as OpenAI's do. */
-export function offlineUpstream(apiKey: string): UpstreamOptions {
-  return { apiKey, scenario: { chunks: OFFLINE_ANSWER, chunkIntervalMs: OFFLINE_PACE_MS } };
+/** New made-up keys for a run, shaped like each provider's. */
+export function offlineKeys(): Record<Provider, string> {
+  const hex = () => randomBytes(12).toString("hex");
+  return { openai: `sk-offline-${hex()}`, anthropic: `sk-ant-offline-${hex()}`, google: `AIza-offline-${hex()}` };
+}
+
+/** On 127.0.0.1 (free port); requests must carry one of `keys` where their provider puts it, as the APIs check theirs. */
+export function offlineUpstream(keys: Record<Provider, string>): UpstreamOptions {
+  return { apiKey: Object.values(keys), scenario: { chunks: OFFLINE_ANSWER, chunkIntervalMs: OFFLINE_PACE_MS } };
 }

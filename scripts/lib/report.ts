@@ -2,8 +2,35 @@
 // TypeScript types and the JSON Schema below describe the same shape (test/scripts checks real
 // reports against the schema); scripts/README.md documents it.
 
-export const HOPS = ["function", "web", "nginx", "dns", "tls", "e2e"] as const;
+import { PROVIDERS, type Provider } from "../../contract.js";
+
+/**
+ * The hops in chain order. `function`, `web`, `nginx` and `e2e` chat with OpenAI's API; each has a
+ * twin per other provider (`function-anthropic`…), run when the stack holds that provider's key (or
+ * smoke is given one) and left out of the report otherwise, unless --only names it.
+ */
+export const HOPS = [
+  "function", "function-anthropic", "function-google",
+  "web", "web-anthropic", "web-google",
+  "nginx", "nginx-anthropic", "nginx-google",
+  "dns", "tls",
+  "e2e", "e2e-anthropic", "e2e-google",
+] as const;
 export type HopName = (typeof HOPS)[number];
+
+/** The hops that chat through one provider's routes. */
+export type ChatHop = "function" | "web" | "nginx" | "e2e";
+
+/** The hop of `hop` for `provider`: `nginx` for OpenAI, `nginx-anthropic` for Anthropic. */
+export function providerHop(hop: ChatHop, provider: Provider): HopName {
+  return (provider === "openai" ? hop : `${hop}-${provider}`) as HopName;
+}
+
+/** The provider a hop chats with, if it chats. */
+export function hopProvider(hop: HopName): Provider | undefined {
+  if (hop === "dns" || hop === "tls") return undefined;
+  return (hop.split("-")[1] as Provider | undefined) ?? "openai";
+}
 
 export type HopStatus = "ok" | "fail" | "skip";
 
@@ -39,7 +66,7 @@ export interface BillingReport {
 }
 
 export interface SmokeReport {
-  schema: "gptsite-smoke/1";
+  schema: "gptsite-smoke/2";
   /** What was checked; secrets only as whether they were given. */
   target: {
     functionUrl: string | null;
@@ -47,9 +74,14 @@ export interface SmokeReport {
     siteUrl: string | null;
     domain: string | null;
     hostIp: string | null;
+    /** The providers the stack holds a server key for (its serverKeys output), when known. */
+    serverKeys: Provider[] | null;
     proxyToken: boolean;
     accessCode: boolean;
+    /** Own keys given (--key, --anthropic-key, --google-key). */
     apiKey: boolean;
+    anthropicKey: boolean;
+    googleKey: boolean;
   };
   /** The hops that ran (all, or those named by --only), in chain order. */
   hops: HopResult[];
@@ -74,26 +106,29 @@ const ms = { type: "number", minimum: 0 } as const;
 /** JSON Schema (draft 2020-12) of SmokeReport. */
 export const SMOKE_REPORT_SCHEMA = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
-  $id: "urn:gptsite:smoke-report:1",
+  $id: "urn:gptsite:smoke-report:2",
   title: "gptsite smoke report",
   type: "object",
   additionalProperties: false,
   required: ["schema", "target", "hops", "summary", "exitCode"],
   properties: {
-    schema: { const: "gptsite-smoke/1" },
+    schema: { const: "gptsite-smoke/2" },
     target: {
       type: "object",
       additionalProperties: false,
-      required: ["functionUrl", "webUrl", "siteUrl", "domain", "hostIp", "proxyToken", "accessCode", "apiKey"],
+      required: ["functionUrl", "webUrl", "siteUrl", "domain", "hostIp", "serverKeys", "proxyToken", "accessCode", "apiKey", "anthropicKey", "googleKey"],
       properties: {
         functionUrl: nullableString,
         webUrl: nullableString,
         siteUrl: nullableString,
         domain: nullableString,
         hostIp: nullableString,
+        serverKeys: { type: ["array", "null"], items: { enum: [...PROVIDERS] }, uniqueItems: true },
         proxyToken: { type: "boolean" },
         accessCode: { type: "boolean" },
         apiKey: { type: "boolean" },
+        anthropicKey: { type: "boolean" },
+        googleKey: { type: "boolean" },
       },
     },
     hops: {

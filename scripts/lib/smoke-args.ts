@@ -1,6 +1,7 @@
 // `npm run smoke` command line: flags → where the target comes from, and the settings of the run.
 import { readFile } from "node:fs/promises";
 import { isIP } from "node:net";
+import { PROVIDERS, type Provider } from "../../contract.js";
 import { HOPS, type HopName } from "./report.js";
 import { ipFlag, listFlag, numberFlag, parseFlags, stringFlag, urlFlag, UsageError, type Flags } from "./cli.js";
 import { mergeTarget, readOutputsFile, readStackOutputs, type SmokeTarget } from "./target.js";
@@ -8,12 +9,18 @@ import { mergeTarget, readOutputsFile, readStackOutputs, type SmokeTarget } from
 /** AliDNS and DNSPod (what users in mainland China see), Cloudflare and Google (the rest of the world). */
 export const PUBLIC_RESOLVERS = ["223.5.5.5", "119.29.29.29", "1.1.1.1", "8.8.8.8"] as const;
 
-export const DEFAULT_MODEL = "gpt-4o-mini";
+/** Small, cheap models of each provider: a smoke chat asks for ~30 tokens. */
+export const DEFAULT_MODELS: Readonly<Record<Provider, string>> = { openai: "gpt-4o-mini", anthropic: "claude-haiku-4-5", google: "gemini-2.5-flash" };
+
+/** The flag naming each provider's model. */
+const MODEL_FLAG = { openai: "model", anthropic: "anthropic-model", google: "google-model" } as const satisfies Record<Provider, string>;
 export const DEFAULT_TIMEOUT_SEC = 30;
 
 export interface SmokeSettings {
   /** Hops to run, in chain order. */
   hops: HopName[];
+  /** Named by --only: run even the hops of a provider the stack holds no key for (to say so). */
+  only: boolean;
   json: boolean;
   /** Bound of every network step. */
   timeoutMs: number;
@@ -22,7 +29,8 @@ export interface SmokeSettings {
   /** PEM of a private CA (--ca) that replaces the system's roots. */
   ca?: string;
   billing: boolean;
-  model: string;
+  /** The model of each provider's chats. */
+  models: Record<Provider, string>;
 }
 
 export const SMOKE_HELP = `Usage: npm run smoke -- [inputs] [options]
@@ -41,14 +49,20 @@ Inputs (flags override the stack's outputs):
   --proxy-token TOKEN     the proxy token (proxyToken)
   --access-code CODE      a NextChat access code (first of accessCodes)
   --key KEY               your own OpenAI key, for a stack without a server key
+  --anthropic-key KEY     your own Anthropic key, for a stack without anthropicApiKey
+  --google-key KEY        your own Gemini key, for a stack without googleApiKey
 
 Options:
   --only HOPS             comma-separated subset of: ${HOPS.join(", ")}
+                          (the -anthropic and -google hops run when the stack holds that
+                          provider's key or you give one; --only runs them regardless)
   --timeout SECONDS       bound of every network step (default ${DEFAULT_TIMEOUT_SEC})
   --resolver HOST[:PORT]  DNS resolver for the dns hop, repeatable
                           (default: ${PUBLIC_RESOLVERS.join(", ")})
   --ca FILE               trust this CA (PEM) for the site's certificate instead of the system's
-  --model NAME            model of the test chats (default ${DEFAULT_MODEL})
+  --model NAME            model of the OpenAI chats (default ${DEFAULT_MODELS.openai})
+  --anthropic-model NAME  model of the Claude chats (default ${DEFAULT_MODELS.anthropic})
+  --google-model NAME     model of the Gemini chats (default ${DEFAULT_MODELS.google})
   --billing               also try OpenAI's old balance endpoints and say what they answer
   --json                  print one JSON report (scripts/README.md documents its shape)
   -h, --help              this text
@@ -66,7 +80,7 @@ Examples:
 export const SMOKE_FLAGS = {
   string: [
     "stack", "outputs", "function-url", "web-url", "site-url", "domain", "host-ip", "proxy-token", "access-code", "key",
-    "only", "timeout", "resolver", "ca", "model",
+    "anthropic-key", "google-key", "only", "timeout", "resolver", "ca", "model", "anthropic-model", "google-model",
   ],
   boolean: ["json", "billing"],
 } as const;
@@ -80,14 +94,16 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeArgs {
 
 /** The settings of a run (shared by `npm run local -- --check`). */
 export async function smokeSettings(flags: Flags): Promise<SmokeSettings> {
+  const only = listFlag(flags, "only");
   return {
-    hops: onlyHops(listFlag(flags, "only")),
+    hops: onlyHops(only),
+    only: only.length > 0,
     json: flags.json === true,
     timeoutMs: numberFlag(flags, "timeout", DEFAULT_TIMEOUT_SEC, { min: 0.1, max: 3600 }) * 1000,
     resolvers: resolvers(listFlag(flags, "resolver")),
     ca: await caFile(stringFlag(flags, "ca")),
     billing: flags.billing === true,
-    model: stringFlag(flags, "model") || DEFAULT_MODEL,
+    models: Object.fromEntries(PROVIDERS.map((p) => [p, stringFlag(flags, MODEL_FLAG[p]) || DEFAULT_MODELS[p]])) as Record<Provider, string>,
   };
 }
 
@@ -106,6 +122,8 @@ export async function smokeTarget(flags: Flags, projectDir: string): Promise<Smo
     proxyToken: stringFlag(flags, "proxy-token"),
     accessCode: stringFlag(flags, "access-code"),
     apiKey: stringFlag(flags, "key"),
+    anthropicKey: stringFlag(flags, "anthropic-key"),
+    googleKey: stringFlag(flags, "google-key"),
   });
   if (!target.functionUrl && !target.webUrl && !target.siteUrl) {
     throw new UsageError("smoke: nothing to check; give --stack NAME, --outputs FILE, or at least one of --function-url, --web-url, --site-url (see --help)");

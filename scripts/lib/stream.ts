@@ -1,5 +1,5 @@
-// One streamed chat completion, timed event by event at the client, and the rule that tells a stream
-// from a buffered answer.
+// One streamed chat (any provider's dialect, dialects.ts), timed event by event at the client, and the
+// rule that tells a stream from a buffered answer.
 //
 // The rule (STREAM_RULE): with at least 8 `data:` events, the answer streamed when some pause between
 // two consecutive events is 10 ms or more. When every pause is shorter, the events came in one burst:
@@ -12,10 +12,15 @@
 // event streams, a CDN) releases the answer in one write: every pause ≈ 0. An upstream that generates
 // faster than ~700 tokens/s (not OpenAI) can look buffered; the detail line gives the numbers.
 import { performance } from "node:perf_hooks";
+import type { Provider } from "../../contract.js";
+import { bodyError, DIALECTS } from "./dialects.js";
 import type { StreamTiming } from "./report.js";
-import { decoded, open, parseJson, readText, type HttpRequest } from "./http.js";
+import { decoded, open, readText, type HttpRequest } from "./http.js";
 
 export const STREAM_RULE = { minEvents: 8, burstGapMs: 10, minWaitMs: 50 } as const;
+
+/** How each dialect says the answer is complete. */
+const END_OF: Record<Provider, string> = { openai: "[DONE]", anthropic: "message_stop", google: "a finishReason" };
 
 /** Asks for ~30 tokens: enough events to judge the stream, a negligible cost. */
 export const CHAT_PROMPT = "Count from 1 to 15, separated by commas, and write nothing else.";
@@ -28,22 +33,24 @@ export interface ChatOutcome {
   content: string;
   /** Present when the answer was an event stream. */
   timing?: StreamTiming;
-  /** The error the body carried (OpenAI error object, NextChat error body, error event), or a cut stream. */
+  /** The error the body carried (the provider's error object, NextChat's error body, an error event), or a cut stream. */
   error?: string;
 }
 
-export type ChatRequest = Omit<HttpRequest, "body" | "method"> & { model: string };
+/** `provider` picks the dialect (default OpenAI's); `url` is the chat's whole URL (its dialect's chatPath under a base). */
+export type ChatRequest = Omit<HttpRequest, "body" | "method"> & { model: string; provider?: Provider };
 
-/** POSTs a streamed chat completion to `url` and reads the whole answer. */
+/** POSTs a streamed chat to `url` in the provider's dialect and reads the whole answer. */
 export async function streamChat(url: string, request: ChatRequest): Promise<ChatOutcome> {
-  const { model, ...http } = request;
+  const { model, provider = "openai", ...http } = request;
+  const dialect = DIALECTS[provider];
   const started = performance.now();
   const res = await open(url, {
     ...http,
     method: "POST",
-    // OpenAI's SDKs and browsers accept gzip: a hop that compresses event streams must show here.
-    headers: { "content-type": "application/json", accept: "text/event-stream", "accept-encoding": "gzip", ...http.headers },
-    body: JSON.stringify({ model, stream: true, messages: [{ role: "user", content: CHAT_PROMPT }] }),
+    // The SDKs and browsers accept gzip: a hop that compresses event streams must show here.
+    headers: { "content-type": "application/json", accept: "text/event-stream", "accept-encoding": "gzip", ...dialect.headers, ...http.headers },
+    body: JSON.stringify(dialect.body(model, CHAT_PROMPT)),
   });
   const base = {
     status: res.statusCode ?? 0,
@@ -70,19 +77,16 @@ export async function streamChat(url: string, request: ChatRequest): Promise<Cha
         const data = block.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trimStart()).join("\n");
         if (!data) continue;
         times.push(at);
-        if (data === "[DONE]") {
-          done = true;
-          continue;
-        }
-        const event = parseJson(data) as { choices?: { delta?: { content?: string } }[]; error?: unknown } | undefined;
-        if (event?.error) error ??= bodyError(data);
-        content += event?.choices?.[0]?.delta?.content ?? "";
+        const said = dialect.read(data);
+        if (said.error) error ??= said.error;
+        if (said.done) done = true;
+        content += said.text ?? "";
       }
     }
   } catch (err) {
     error ??= `the stream broke off after ${times.length} events: ${(err as Error).message}`;
   }
-  if (!done) error ??= `the stream ended after ${times.length} events without [DONE]`;
+  if (!done) error ??= `the stream ended after ${times.length} events without ${END_OF[provider]}`;
   return { ...base, content, timing: judge(times), ...(error ? { error } : {}) };
 }
 
@@ -115,26 +119,4 @@ export function describeTiming(t: StreamTiming): string {
         ? `${numbers}; too few to judge streaming (needs ${STREAM_RULE.minEvents})`
         : `${numbers}; too fast to judge streaming`;
   }
-}
-
-/**
- * The error a JSON body carries: OpenAI's `{"error":{"message","code"}}`, NextChat's `{"error":true,"msg"}`,
- * or NextChat's caught exception, which it returns as a JSON string (HTTP 200).
- */
-export function bodyError(text: string): string | undefined {
-  const json = parseJson(text);
-  if (typeof json === "string") return json.replace(/^```json\n?/, "").replace(/\n?```$/, "");
-  if (!json || typeof json !== "object" || !("error" in json)) return undefined;
-  const e = (json as { error: unknown }).error;
-  if (e && typeof e === "object") {
-    const { message, code, type } = e as { message?: unknown; code?: unknown; type?: unknown };
-    const label = [code, type].find((x) => typeof x === "string" && x);
-    return `${label ? `${label as string}: ` : ""}${typeof message === "string" ? message : JSON.stringify(e)}`;
-  }
-  if (e === true || e === "true") {
-    const { msg, message } = json as { msg?: unknown; message?: unknown };
-    const said = msg ?? message;
-    return typeof said === "string" ? said : JSON.stringify(json);
-  }
-  return typeof e === "string" ? e : undefined;
 }

@@ -2,6 +2,7 @@
 // saved JSON file, or flags. Flags win over outputs, so one value can be corrected by hand.
 import { readFile } from "node:fs/promises";
 import { $ } from "zx";
+import { PROVIDERS, type Provider } from "../../contract.js";
 import { UsageError } from "./cli.js";
 
 export interface SmokeTarget {
@@ -16,7 +17,15 @@ export interface SmokeTarget {
   accessCode?: string;
   /** The caller's own OpenAI key, for a stack without a server key (sent as `<key>:<proxyToken>`). */
   apiKey?: string;
+  /** The same for Anthropic and Gemini. */
+  anthropicKey?: string;
+  googleKey?: string;
+  /** The providers the stack holds a server key for (output serverKeys). */
+  serverKeys?: Provider[];
 }
+
+/** The field of SmokeTarget holding the caller's own key for a provider. */
+export const OWN_KEY = { openai: "apiKey", anthropic: "anthropicKey", google: "googleKey" } as const satisfies Record<Provider, keyof SmokeTarget>;
 
 /** The stack outputs smoke reads (the rest are ignored). */
 interface StackOutputs {
@@ -26,6 +35,7 @@ interface StackOutputs {
   hostIp?: unknown;
   accessCodes?: unknown;
   proxyToken?: unknown;
+  serverKeys?: unknown;
 }
 
 export function targetFromOutputs(outputs: unknown, source: string): SmokeTarget {
@@ -40,6 +50,10 @@ export function targetFromOutputs(outputs: unknown, source: string): SmokeTarget
     if (value === "[secret]") throw new UsageError(`${source}: output ${key} is masked as "[secret]"; export it with --show-secrets`);
     return value;
   };
+  const keys = o.serverKeys;
+  if (keys !== undefined && !(Array.isArray(keys) && keys.every((k) => (PROVIDERS as readonly unknown[]).includes(k)))) {
+    throw new UsageError(`${source}: output serverKeys should list providers (${PROVIDERS.join(", ")}); got ${JSON.stringify(keys)?.slice(0, 80)}`);
+  }
   return {
     siteUrl: text("siteUrl"),
     functionUrl: text("functionUrl"),
@@ -47,6 +61,7 @@ export function targetFromOutputs(outputs: unknown, source: string): SmokeTarget
     hostIp: text("hostIp"),
     proxyToken: text("proxyToken"),
     accessCode: text("accessCodes")?.split(",")[0]?.trim() || undefined,
+    ...(keys ? { serverKeys: keys as Provider[] } : {}),
   };
 }
 
@@ -85,10 +100,11 @@ export async function readStackOutputs(stack: string, cwd: string): Promise<Smok
 
 /** Flags over outputs, and the domain from siteUrl when not given. */
 export function mergeTarget(base: SmokeTarget, flags: SmokeTarget): SmokeTarget {
-  const merged: SmokeTarget = { ...base };
-  for (const [key, value] of Object.entries(flags) as [keyof SmokeTarget, string | undefined][]) {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(flags)) {
     if (value !== undefined && value !== "") merged[key] = value;
   }
-  if (!merged.domain && merged.siteUrl) merged.domain = new URL(merged.siteUrl).hostname.replace(/^\[|\]$/g, "");
-  return merged;
+  const target = merged as SmokeTarget;
+  if (!target.domain && target.siteUrl) target.domain = new URL(target.siteUrl).hostname.replace(/^\[|\]$/g, "");
+  return target;
 }

@@ -44,9 +44,10 @@ describe("bench at toy sizes", () => {
 
     const nginxPaths = nginxMissing ? [] : (["nginx", "nginxProxy"] as const);
     for (const { streaming, throughput, memory, floods, coldStart } of bySize) {
-      expect(Object.keys(streaming!.paths).sort()).toEqual(["direct", "proxy", ...nginxPaths].sort());
+      const routes = ["anthropicDirect", "anthropicProxy", "googleDirect", "googleProxy"];
+      expect(Object.keys(streaming!.paths).sort()).toEqual(["direct", "proxy", ...nginxPaths, ...routes].sort());
       for (const path of Object.values(streaming!.paths)) for (const f of [path.p50Ms, path.p99Ms, path.ttfbMs]) expectFigure(f, 2);
-      expect(Object.keys(streaming!.added).sort()).toEqual(["proxy", ...nginxPaths].sort());
+      expect(Object.keys(streaming!.added).sort()).toEqual(["proxy", ...nginxPaths, "anthropicProxy", "googleProxy"].sort());
       expect(streaming!.eventsPerRun).toBe(6);
 
       for (const side of [throughput!.direct, throughput!.proxy]) for (const f of [side.rps, side.p50Ms, side.p99Ms]) expectFigure(f, 2);

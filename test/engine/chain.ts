@@ -54,6 +54,9 @@ export interface SeenRequest {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  /** Whose wire format it spoke, and the key it carried (chain/wire.ts). */
+  provider: string;
+  key?: string;
 }
 
 export interface UpstreamContainer {

@@ -47,14 +47,18 @@ describe("the real CLI's config merge", () => {
     expect(lines.length).toBeGreaterThan(5);
     const stack = await newStack("readme");
     for (const args of lines) {
-      // The README elides the key (`sk-…`): any value will do, the CLI only stores it.
-      await stack.ok(args.map((arg) => (arg === "sk-…" ? "sk-readme-example-key" : arg)));
+      // The README elides keys (`sk-…`, `sk-ant-…,sk-ant-…`, `AIza…`): any value will do, the CLI only stores it.
+      await stack.ok(args.map((arg) => arg.replaceAll("…", "-readme-example-key")));
     }
     const file = readFileSync(stack.configFile, "utf8");
-    expect(file).not.toContain("sk-readme-example-key");
-    expect(file).toMatch(/gptsite:openaiApiKey:\s+secure: /);
+    expect(file).not.toContain("readme-example-key");
     const config = await stack.config();
-    expect(config["gptsite:openaiApiKey"]).toEqual({ value: "sk-readme-example-key", secret: true });
+    for (const key of ["openaiApiKey", "anthropicApiKey", "googleApiKey"]) {
+      expect(file).toMatch(new RegExp(`gptsite:${key}:\\s+secure: `));
+      expect(config[`gptsite:${key}`]).toMatchObject({ secret: true });
+    }
+    expect(config["gptsite:openaiApiKey"]).toEqual({ value: "sk--readme-example-key", secret: true });
+    expect(config["gptsite:anthropicApiKey"]).toEqual({ value: "sk-ant--readme-example-key,sk-ant--readme-example-key", secret: true });
     const raw = Object.fromEntries(Object.entries(values(config)).map(([key, value]) => [key.replace(/^gptsite:/, ""), value]));
     expect(validateConfig(raw, TEST_INPUTS).function.provider).toBe("tencent");
   }, 60_000);

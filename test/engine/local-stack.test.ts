@@ -1,7 +1,8 @@
 // The `local` stack (Pulumi.local.yaml: the proxy as a container, no DNS, no TLS) under the real Pulumi
-// engine on the engine's dockerd, from the project's root as a user runs it: pulumi up, smoke through the
-// real containers, a second up that changes nothing, config changes that replace exactly what they
-// should, and destroy leaving nothing behind. Steps build on each other, in order.
+// engine on the engine's dockerd, from the project's root as a user runs it, with a key for each of
+// OpenAI, Anthropic and Gemini: pulumi up, smoke of every provider through the real containers, a second
+// up that changes nothing, config changes that replace exactly what they should, and destroy leaving
+// nothing behind. Steps build on each other, in order.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +11,15 @@ import { freePort } from "../../chain/ports.js";
 import { docker } from "./docker.js";
 import { CONTAINERS, changed, dockerObjects, engineStackConfig, inspect, plan, setConfig, sharedUpstream, up, type SharedUpstream } from "./stack.js";
 
-const API_KEY = `sk-engine-local-${process.pid}-server-key`;
+const KEYS = {
+  openai: `sk-engine-local-${process.pid}-server-key`,
+  anthropic: `sk-ant-engine-local-${process.pid}-one,sk-ant-engine-local-${process.pid}-two`,
+  google: `AIza-engine-local-${process.pid}`,
+};
+/** Every key the upstream takes (a list's items each). */
+const ACCEPTED = Object.values(KEYS).flatMap((keys) => keys.split(","));
+/** Where each provider's key travels, as the upstream reads it. */
+const CHAT = { openai: "/v1/chat/completions", anthropic: "/v1/messages", google: "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse" };
 
 interface SmokeReport {
   hops: { hop: string; status: string; detail: string; stream?: { verdict: string; events: number } }[];
@@ -41,8 +50,12 @@ describe("the local stack under the real engine", () => {
     stack.useStackFile("Pulumi.local.yaml");
     const engine = engineStackConfig();
     httpPort = await freePort();
-    upstream = sharedUpstream(`gptsite-engine-upstream-${process.pid}`, engine.proxyImage!, API_KEY);
-    await setConfig(stack, { ...engine, hostHttpPort: String(httpPort), upstream: upstream.url }, { openaiApiKey: API_KEY });
+    upstream = sharedUpstream(`gptsite-engine-upstream-${process.pid}`, engine.proxyImage!, ACCEPTED);
+    await setConfig(
+      stack,
+      { ...engine, hostHttpPort: String(httpPort), upstream: upstream.url, anthropicUpstream: upstream.url, googleUpstream: upstream.url },
+      { openaiApiKey: KEYS.openai, anthropicApiKey: KEYS.anthropic, googleApiKey: KEYS.google },
+    );
   });
 
   afterAll(async () => {
@@ -62,21 +75,32 @@ describe("the local stack under the real engine", () => {
     expect((await inspect(CONTAINERS.web))?.State.Health?.Status).toBe("healthy");
     expect((await inspect(CONTAINERS.proxy))?.State.Health?.Status).toBe("healthy");
     expect((await dockerObjects()).networks).toContain("gptsite");
+    // NextChat sends each provider to its mount on the proxy, the proxy token as every key.
+    const env = (await inspect(CONTAINERS.web))!.Config.Env;
+    expect(env).toEqual(expect.arrayContaining(["BASE_URL=http://gptsite-proxy:9000", "ANTHROPIC_URL=http://gptsite-proxy:9000/anthropic", "GOOGLE_URL=http://gptsite-proxy:9000/google", "HIDE_USER_API_KEY=1"]));
+    const token = (name: string) => env.find((line) => line.startsWith(`${name}=`))?.slice(name.length + 1);
+    expect(token("ANTHROPIC_API_KEY")).toBe(token("OPENAI_API_KEY"));
+    expect(token("GOOGLE_API_KEY")).toBe(token("OPENAI_API_KEY"));
+    expect((await inspect(CONTAINERS.proxy))!.Config.Env).toEqual(expect.arrayContaining([`ANTHROPIC_API_KEY=${KEYS.anthropic}`, `GOOGLE_API_KEY=${KEYS.google}`]));
   });
 
-  it("npm run smoke -- --stack passes every hop that applies, streaming through the real containers", async () => {
+  it("npm run smoke -- --stack passes every hop that applies, for every provider, streaming through the real containers", async () => {
     await upstream.attach();
     const { code, report, stderr } = await smoke();
-    expect(status(report), stderr).toEqual({ function: "skip", web: "ok", nginx: "ok", dns: "skip", tls: "skip", e2e: "ok" });
+    const each = (hop: string, result: string) => Object.fromEntries(["", "-anthropic", "-google"].map((p) => [`${hop}${p}`, result]));
+    expect(status(report), stderr).toEqual({ ...each("function", "skip"), ...each("web", "ok"), ...each("nginx", "ok"), dns: "skip", tls: "skip", ...each("e2e", "ok") });
     expect(code).toBe(0);
     for (const hop of report.hops.filter((h) => h.stream)) expect(hop.stream?.verdict, hop.hop).toBe("streamed");
-    // The key lives in the proxy: NextChat sent the proxy token, the proxy swapped in the key, and no
-    // client address reached the upstream.
-    const chats = (await upstream.seen()).filter((request) => request.url === "/v1/chat/completions");
-    expect(chats.length).toBeGreaterThanOrEqual(3);
-    for (const chat of chats) {
-      expect(chat.headers.authorization).toBe(`Bearer ${API_KEY}`);
-      expect(Object.keys(chat.headers).filter((h) => /forwarded|real-ip|client-ip/.test(h))).toEqual([]);
+    // The keys live in the proxy: NextChat sent the proxy token, the proxy swapped in each provider's key
+    // (the first of Anthropic's list), and no client address reached the upstream.
+    const seen = await upstream.seen();
+    for (const [provider, path] of Object.entries(CHAT) as [keyof typeof KEYS, string][]) {
+      const chats = seen.filter((request) => request.provider === provider && request.url === path);
+      expect(chats.length, provider).toBeGreaterThanOrEqual(3);
+      for (const chat of chats) {
+        expect(chat.key, provider).toBe(KEYS[provider].split(",")[0]);
+        expect(Object.keys(chat.headers).filter((h) => /forwarded|real-ip|client-ip/.test(h))).toEqual([]);
+      }
     }
   });
 
@@ -98,7 +122,7 @@ describe("the local stack under the real engine", () => {
     expect((await inspect(CONTAINERS.proxy))!.Id).toBe(proxy);
     expect((await inspect(CONTAINERS.web))!.Config.Env).toContain("CODE=engine-code-one,engine-code-two");
     const { report } = await smoke();
-    expect(status(report).e2e).toBe("ok");
+    expect(status(report)).toMatchObject({ e2e: "ok", "e2e-anthropic": "ok", "e2e-google": "ok" });
   });
 
   it("a shorter function timeout replaces the proxy (its env) and Nginx (its read timeout), nothing else", async () => {
@@ -117,11 +141,13 @@ describe("the local stack under the real engine", () => {
     expect(code).toBe(0);
   });
 
-  it("keeps the key, the token and the access codes out of the state in plain text", async () => {
+  it("keeps the keys, the token and the access codes out of the state in plain text", async () => {
     const { stdout } = await stack.ok(["stack", "export"]);
-    const outputs = JSON.parse((await stack.ok(["stack", "output", "--json", "--show-secrets"])).stdout) as Record<string, string>;
+    const outputs = JSON.parse((await stack.ok(["stack", "output", "--json", "--show-secrets"])).stdout) as Record<string, string | string[]>;
     expect(outputs.proxyToken).toMatch(/^\w{16,}$/);
-    for (const secret of [API_KEY, outputs.proxyToken!, "engine-code-one"]) expect(stdout).not.toContain(secret);
+    const token = outputs.proxyToken as string;
+    expect(outputs.serverKeys).toEqual(["openai", "anthropic", "google"]);
+    for (const secret of [...ACCEPTED, token, "engine-code-one"]) expect(stdout).not.toContain(secret);
   });
 
   it("pulumi destroy leaves no container, network or volume of the stack", async () => {

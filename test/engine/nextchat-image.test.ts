@@ -1,6 +1,7 @@
 // The NextChat stand-in image keeps NextChat v2.16's contract (design.md "Web UI") when run as the
 // program runs it: env from web/nextchat.ts, the program's health check, other containers by name.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DIALECTS } from "../../scripts/lib/dialects.js";
 import { streamChat } from "../../scripts/lib/stream.js";
 import { accessCodeAuthorization, NEXTCHAT_CHAT_ROUTE, NEXTCHAT_HEALTH_PATH, NEXTCHAT_PORT } from "../../web/nextchat.js";
 import { STANDIN_PAGE } from "../../web/standin.js";
@@ -8,6 +9,8 @@ import { healthProbe, SECRETS, startUpstream, startWeb, type UpstreamContainer }
 import { engineSkip, Scratch } from "./docker.js";
 
 const CHUNKS = Array.from({ length: 10 }, (_, i) => `w${i} `);
+/** NextChat talking to the upstream itself for every provider (no proxy). */
+const allAt = (url: string) => ({ openai: url, anthropic: url, google: url });
 const scratch = new Scratch();
 afterAll(() => scratch.remove());
 
@@ -19,7 +22,7 @@ describe.skipIf(engineSkip)("NextChat stand-in image", () => {
     network = await scratch.network();
     upstream = await startUpstream(scratch, network, { chunks: CHUNKS, chunkIntervalMs: 25 });
     const { id } = await startWeb(scratch, network, {
-      settings: { baseUrl: upstream.url, serverApiKey: SECRETS.upstreamKey, accessCodes: [SECRETS.accessCode], timezone: "Asia/Shanghai" },
+      settings: { apiBases: allAt(upstream.url), serverApiKeys: { openai: SECRETS.upstreamKey }, accessCodes: [SECRETS.accessCode], timezone: "Asia/Shanghai" },
     });
     web = `http://127.0.0.1:${await scratch.hostPort(id, NEXTCHAT_PORT)}`;
   });
@@ -62,7 +65,7 @@ describe.skipIf(engineSkip)("NextChat stand-in image", () => {
 
   it("fetches the URL in x-base-url for any other /api/<x>/ route, attaching the server key when the URL names api.openai.com", async () => {
     const before = (await upstream.seen()).length;
-    const answer = await fetch(`${web}/api/anthropic/v1/messages`, {
+    const answer = await fetch(`${web}/api/other/v1/messages`, {
       method: "POST",
       headers: { "x-base-url": `${upstream.url}/leak?api.openai.com`, "content-type": "application/json" },
       body: "{}",
@@ -74,10 +77,35 @@ describe.skipIf(engineSkip)("NextChat stand-in image", () => {
     expect(fetched[0]!.headers).not.toHaveProperty("x-base-url");
   });
 
+  it("relays Claude's and Gemini's routes to ANTHROPIC_URL and GOOGLE_URL with their keys in x-api-key and x-goog-api-key, streaming", async () => {
+    const { id } = await startWeb(scratch, network, {
+      name: `web-providers-${scratch.id}`,
+      settings: { apiBases: allAt(upstream.url), serverApiKeys: { anthropic: "sk-ant-engine-key", google: "AIza-engine-key" }, accessCodes: [SECRETS.accessCode], timezone: "UTC" },
+    });
+    const base = `http://127.0.0.1:${await scratch.hostPort(id, NEXTCHAT_PORT)}`;
+    const before = (await upstream.seen()).length;
+    for (const [provider, route] of [["anthropic", "/api/anthropic"], ["google", "/api/google"]] as const) {
+      const chat = await streamChat(`${base}${route}${DIALECTS[provider].chatPath("m")}`, {
+        model: "m",
+        provider,
+        headers: { authorization: accessCodeAuthorization(SECRETS.accessCode) },
+        signal: AbortSignal.timeout(20_000),
+      });
+      expect(chat.error, provider).toBeUndefined();
+      expect(chat.content).toBe(CHUNKS.join(""));
+      expect(chat.timing?.verdict, JSON.stringify(chat.timing)).toBe("streamed");
+    }
+    const relayed = (await upstream.seen()).slice(before);
+    expect(relayed.map((r) => [r.url, r.key])).toEqual([
+      ["/v1/messages", "sk-ant-engine-key"],
+      ["/v1beta/models/m:streamGenerateContent?alt=sse", "AIza-engine-key"],
+    ]);
+  });
+
   it("answers an unreachable BASE_URL with HTTP 200 and a JSON error body", async () => {
     const { id } = await startWeb(scratch, network, {
       name: `web-dead-upstream-${scratch.id}`,
-      settings: { baseUrl: `${upstream.url.replace(/:\d+$/, "")}:9`, serverApiKey: SECRETS.upstreamKey, accessCodes: [SECRETS.accessCode], timezone: "UTC" },
+      settings: { apiBases: allAt(`${upstream.url.replace(/:\d+$/, "")}:9`), serverApiKeys: { openai: SECRETS.upstreamKey }, accessCodes: [SECRETS.accessCode], timezone: "UTC" },
     });
     const port = await scratch.hostPort(id, NEXTCHAT_PORT);
     const answer = await fetch(`http://127.0.0.1:${port}${NEXTCHAT_CHAT_ROUTE}`, {
@@ -91,7 +119,7 @@ describe.skipIf(engineSkip)("NextChat stand-in image", () => {
 
   it("binds to HOSTNAME: with Docker's own (the container id) the program's health check fails, as NextChat's does", async () => {
     const name = `web-docker-hostname-${scratch.id}`;
-    await startWeb(scratch, network, { name, healthy: false, dockerHostname: true, settings: { baseUrl: upstream.url, timezone: "UTC" } });
+    await startWeb(scratch, network, { name, healthy: false, dockerHostname: true, settings: { apiBases: allAt(upstream.url), timezone: "UTC" } });
     // Up and reachable by name from the network…
     await scratch.until(upstream.id, healthProbe(`http://${name}:${NEXTCHAT_PORT}${NEXTCHAT_HEALTH_PATH}`), `${name} by name`);
     // …but not on 127.0.0.1 inside its own container, where the health check looks.

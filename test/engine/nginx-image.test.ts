@@ -7,7 +7,7 @@ import { MAX_BODY_BYTES } from "../../contract.js";
 import { NGINX_TRUSTED_CA } from "../../infra/host/nginx.js";
 import { renderSite } from "../../nginx/index.js";
 import { streamChat } from "../../scripts/lib/stream.js";
-import { accessCodeAuthorization, NEXTCHAT_CHAT_ROUTE } from "../../web/nextchat.js";
+import { accessCodeAuthorization, NEXTCHAT_CHAT_ROUTE, proxyApiBases } from "../../web/nextchat.js";
 import { STANDIN_PAGE } from "../../web/standin.js";
 import { startChain } from "../../chain/chain.js";
 import { inScratch, SECRETS, startNginx, startProxy, startUpstream, startWeb, type UpstreamContainer } from "./chain.js";
@@ -28,7 +28,7 @@ describe.skipIf(engineSkip)("Nginx image", () => {
       web: async (apiUrl) =>
         inScratch(
           await startWeb(scratch, network, {
-            settings: { baseUrl: apiUrl, serverApiKey: SECRETS.proxyToken, accessCodes: [SECRETS.accessCode], timezone: "UTC" },
+            settings: { apiBases: proxyApiBases(apiUrl), serverApiKeys: { openai: SECRETS.proxyToken }, accessCodes: [SECRETS.accessCode], timezone: "UTC" },
           }),
         ),
       // The options infra/site.ts gives renderSite for a stack whose function runs on the host.
@@ -79,7 +79,7 @@ describe.skipIf(engineSkip)("Nginx image", () => {
   it("serves the web UI's page and answers other /api/ routes with 403 before the stand-in can fetch x-base-url", async () => {
     expect(await (await fetch(`${nginx.url}/`)).text()).toBe(STANDIN_PAGE);
     const before = (await upstream.seen()).length;
-    const blocked = await fetch(`${nginx.url}/api/anthropic/v1/messages`, {
+    const blocked = await fetch(`${nginx.url}/api/moonshot/v1/chat/completions`, {
       method: "POST",
       headers: { "x-base-url": `${upstream.url}/leak?api.openai.com`, "content-type": "application/json" },
       body: "{}",

@@ -86,21 +86,21 @@ const bundledUpstream = () =>
     .then((result) => result.outputFiles[0]!.text));
 
 export interface SharedUpstream {
-  /** The stack's `upstream`: loopback inside the proxy container, where the proxy allows plain http with a key. */
+  /** The stack's `upstream` (and `anthropicUpstream`, `googleUpstream`): loopback inside the proxy container, where the proxy allows plain http with a key. */
   url: string;
   /** Starts (or restarts, after the proxy container was replaced) the upstream in the proxy's namespace. */
   attach(): Promise<void>;
-  /** What it received: method, path and headers of each request. */
-  seen(): Promise<{ method: string; url: string; headers: Record<string, string> }[]>;
+  /** What it received: method, path and headers of each request, whose wire format it spoke and the key it carried. */
+  seen(): Promise<{ method: string; url: string; headers: Record<string, string>; provider: string; key?: string }[]>;
   remove(): Promise<void>;
 }
 
 /**
- * The test upstream (OpenAI's wire format, checking `apiKey`) as a container sharing the proxy
+ * The test upstream (OpenAI's, Anthropic's and Gemini's wire formats, taking any of `apiKeys`) as a container sharing the proxy
  * container's network namespace: the proxy reaches it at http://127.0.0.1:8000, which it accepts with a
  * server key (plain http elsewhere would carry the key in clear), and nothing leaves the dockerd.
  */
-export function sharedUpstream(name: string, image: string, apiKey: string): SharedUpstream {
+export function sharedUpstream(name: string, image: string, apiKeys: readonly string[]): SharedUpstream {
   const remove = () => docker(["rm", "--force", name]).then(
     () => undefined,
     () => undefined,
@@ -112,8 +112,9 @@ export function sharedUpstream(name: string, image: string, apiKey: string): Sha
       const id = await docker([
         "create", "--name", name, "--label", "gptsite.engine.test=1",
         "--network", `container:${PROXY_CONTAINER}`,
-        "--env", `UPSTREAM_PORT=${UPSTREAM_PORT}`, "--env", `INSPECT_PORT=${INSPECT_PORT}`, "--env", `UPSTREAM_API_KEY=${apiKey}`,
-        "--env", `UPSTREAM_SCENARIO=${JSON.stringify({ chunkIntervalMs: 40 })}`,
+        "--env", `UPSTREAM_PORT=${UPSTREAM_PORT}`, "--env", `INSPECT_PORT=${INSPECT_PORT}`, "--env", `UPSTREAM_API_KEY=${apiKeys.join(",")}`,
+        // Ten pieces: Gemini sends one event per piece, and the stream rule judges from 8 events on.
+        "--env", `UPSTREAM_SCENARIO=${JSON.stringify({ chunkIntervalMs: 40, chunks: Array.from({ length: 10 }, (_, i) => `p${i} `) })}`,
         image, "node", "/upstream.mjs",
       ]);
       const { mkdtemp, writeFile, rm } = await import("node:fs/promises");

@@ -7,8 +7,16 @@ describe("loadConfig", () => {
     expect(loadConfig({})).toEqual({
       host: "0.0.0.0",
       port: 9000,
-      upstream: { protocol: "https:", hostname: "api.openai.com", port: 443, host: "api.openai.com", basePath: "" },
-      auth: { kind: "passthrough" },
+      token: undefined,
+      routes: {
+        openai: { upstream: { protocol: "https:", hostname: "api.openai.com", port: 443, host: "api.openai.com", basePath: "" }, keys: [] },
+        anthropic: { upstream: { protocol: "https:", hostname: "api.anthropic.com", port: 443, host: "api.anthropic.com", basePath: "" }, keys: [] },
+        google: {
+          upstream: { protocol: "https:", hostname: "generativelanguage.googleapis.com", port: 443, host: "generativelanguage.googleapis.com", basePath: "" },
+          keys: [],
+        },
+      },
+      replayMaxBytes: 256 * 1024,
       upstreamTimeoutMs: 900_000,
       maxBodyBytes: 20 * 1024 * 1024,
       keepAliveIdleMs: 60_000,
@@ -30,12 +38,22 @@ describe("loadConfig", () => {
       MAX_BODY_BYTES: "1024",
       MAX_CONNECTIONS: "32",
       FUNCTION_MEMORY_MB: "256",
+      ANTHROPIC_UPSTREAM_URL: "https://claude.example/relay",
+      ANTHROPIC_API_KEY: "sk-ant-1, sk-ant-2",
+      GOOGLE_UPSTREAM_URL: "http://localhost:9999",
+      GOOGLE_API_KEY: "AIza-1",
+      REPLAY_MAX_BYTES: "512",
     });
     expect(config).toMatchObject({
       host: "127.0.0.1",
       port: 8787,
-      upstream: { protocol: "http:", hostname: "::1", port: 8080, host: "[::1]:8080", basePath: "/openai" },
-      auth: { kind: "key", token: "tok-0123456789abc", apiKey: "sk-x" },
+      token: "tok-0123456789abc",
+      routes: {
+        openai: { upstream: { protocol: "http:", hostname: "::1", port: 8080, host: "[::1]:8080", basePath: "/openai" }, keys: ["sk-x"] },
+        anthropic: { upstream: { protocol: "https:", hostname: "claude.example", port: 443, host: "claude.example", basePath: "/relay" }, keys: ["sk-ant-1", "sk-ant-2"] },
+        google: { upstream: { protocol: "http:", hostname: "localhost", port: 9999, host: "localhost:9999", basePath: "" }, keys: ["AIza-1"] },
+      },
+      replayMaxBytes: 512,
       upstreamTimeoutMs: 5000,
       maxBodyBytes: 1024,
       maxConnections: 32,
@@ -58,11 +76,11 @@ describe("loadConfig", () => {
   });
 
   it("treats empty values as unset, except PROXY_TOKEN", () => {
-    expect(loadConfig({ OPENAI_API_KEY: " ", PORT: "" })).toMatchObject({ port: 9000, auth: { kind: "passthrough" } });
+    expect(loadConfig({ OPENAI_API_KEY: " ", PORT: "" })).toMatchObject({ port: 9000, token: undefined, routes: { openai: { keys: [] } } });
   });
 
-  it("picks the auth mode from PROXY_TOKEN and OPENAI_API_KEY", () => {
-    expect(loadConfig({ PROXY_TOKEN: " tok-0123456789abc " }).auth).toEqual({ kind: "token", token: "tok-0123456789abc" });
+  it("trims PROXY_TOKEN", () => {
+    expect(loadConfig({ PROXY_TOKEN: " tok-0123456789abc " }).token).toBe("tok-0123456789abc");
   });
 
   // Set but blank used to mean no token at all: passthrough, with no auth, while the operator believed otherwise.
@@ -80,19 +98,40 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ PROXY_TOKEN: token, OPENAI_API_KEY: "sk-x" })).toThrow(TOKEN_RULE);
   });
 
-  it("refuses a key without a token: that would be an open relay of the key", () => {
-    expect(() => loadConfig({ OPENAI_API_KEY: "sk-x" })).toThrow(
-      "OPENAI_API_KEY is set but PROXY_TOKEN is not: the proxy would be an open relay of your key (anyone who finds its URL spends it). " +
-        "Set PROXY_TOKEN, or unset OPENAI_API_KEY so callers bring their own key.",
+  it.each([
+    ["OPENAI_API_KEY", "sk-x"],
+    ["ANTHROPIC_API_KEY", "sk-ant-x"],
+    ["GOOGLE_API_KEY", "AIza-x,AIza-y"],
+  ])("refuses %s without a token: that would be an open relay of the key", (name, keys) => {
+    expect(() => loadConfig({ [name]: keys })).toThrow(
+      `${name} is set but PROXY_TOKEN is not: the proxy would be an open relay of your key (anyone who finds its URL spends it). ` +
+        `Set PROXY_TOKEN, or unset ${name} so callers bring their own key.`,
     );
   });
 
-  it("refuses to send the key over plain http to another machine", () => {
-    expect(() => loadConfig({ UPSTREAM_URL: "http://llm.example", PROXY_TOKEN: "tok-0123456789abc", OPENAI_API_KEY: "sk-x" })).toThrow(
-      "UPSTREAM_URL is plain http:// to llm.example while OPENAI_API_KEY is set: the key would cross the network unencrypted. " +
+  it.each([
+    ["UPSTREAM_URL", "OPENAI_API_KEY"],
+    ["ANTHROPIC_UPSTREAM_URL", "ANTHROPIC_API_KEY"],
+    ["GOOGLE_UPSTREAM_URL", "GOOGLE_API_KEY"],
+  ])("refuses to send the key over plain http to another machine (%s, %s)", (base, keys) => {
+    expect(() => loadConfig({ [base]: "http://llm.example", PROXY_TOKEN: "tok-0123456789abc", [keys]: "k-1" })).toThrow(
+      `${base} is plain http:// to llm.example while ${keys} is set: the key would cross the network unencrypted. ` +
         "Use an https:// upstream (http:// is allowed only for localhost).",
     );
-    expect(loadConfig({ UPSTREAM_URL: "http://127.0.0.1:1234", PROXY_TOKEN: "tok-0123456789abc", OPENAI_API_KEY: "sk-x" }).auth.kind).toBe("key");
+    expect(loadConfig({ [base]: "http://127.0.0.1:1234", PROXY_TOKEN: "tok-0123456789abc", [keys]: "k-1" }).token).toBeDefined();
+  });
+
+  it.each([
+    ["sk-1,,sk-2", "OPENAI_API_KEY has an empty entry (key 2 of 3): give one key, or keys separated by single commas"],
+    ["sk-1,", "OPENAI_API_KEY has an empty entry (key 2 of 2): give one key, or keys separated by single commas"],
+    ["sk-1,sk 2", "OPENAI_API_KEY must be visible ASCII without spaces (it travels in a header); got a value that is not (key 2 of 2) (not shown)"],
+    ["sk-1,sk-2,sk-1", "OPENAI_API_KEY lists the same key twice (keys 1 and 3); list each key once"],
+  ])("refuses the key list %j, without echoing a key", (keys, message) => {
+    expect(() => loadConfig({ PROXY_TOKEN: "tok-0123456789abc", OPENAI_API_KEY: keys })).toThrow(message);
+  });
+
+  it("reads a key list in order, spaces around commas ignored", () => {
+    expect(loadConfig({ PROXY_TOKEN: "tok-0123456789abc", OPENAI_API_KEY: " sk-1 , sk-2,sk-3 " }).routes.openai.keys).toEqual(["sk-1", "sk-2", "sk-3"]);
   });
 
   const allowed = "an http:// or https:// base URL without credentials, query or fragment, e.g. https://api.openai.com";
@@ -119,6 +158,7 @@ describe("loadConfig", () => {
     ["FUNCTION_MEMORY_MB", "0", 'FUNCTION_MEMORY_MB must be an integer from 1 to 1000000; got "0"'],
     ["FUNCTION_MEMORY_MB", "64MB", 'FUNCTION_MEMORY_MB must be an integer from 1 to 1000000; got "64MB"'],
     ["FUNCTION_MEMORY_MB", "-1", 'FUNCTION_MEMORY_MB must be an integer from 1 to 1000000; got "-1"'],
+    ["REPLAY_MAX_BYTES", "20971521", 'REPLAY_MAX_BYTES must be an integer from 0 to 20971520; got "20971521"'],
   ])("refuses %s=%s", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });

@@ -69,6 +69,7 @@ describe("request log", () => {
     expect(entry).toEqual({
       t: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       method: "POST",
+      provider: "openai",
       path: "/v1/chat/completions",
       status: 200,
       in: Buffer.byteLength(body),

@@ -16,7 +16,7 @@ afterEach(async () => {
   await upstream.close();
 });
 
-const NOT_FOUND = "Not found: this proxy relays /v1/* only (optionally after one stage prefix, e.g. /release/v1/models)";
+const NOT_FOUND = "Not found: this proxy relays /v1/*, /anthropic/v1/*, /google/v1beta/* and /google/v1/* (optionally after one stage prefix, e.g. /release/v1/models)";
 const malformed = (why: string) => proxyError("invalid_request_target", `Malformed request target: ${why}`);
 const ORIGIN_FORM = "only origin-form targets (/v1/…) are accepted, not absolute-form or authority-form";
 const DOTS = "dot segments (. and ..) are not allowed";

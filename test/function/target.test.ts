@@ -12,8 +12,9 @@ describe("resolveTarget", () => {
       fc.property(target, (raw) => {
         const t = resolveTarget(raw);
         if (t.kind !== "relay") return;
-        const path = t.path.split("?")[0]!;
+        const path = t.path;
         expect(path === "/v1" || path.startsWith("/v1/")).toBe(true);
+        expect(t.provider).toBe("openai");
         for (const segment of path.split("/").slice(1)) {
           const decoded = decodeURIComponent(segment);
           expect(decoded).not.toMatch(/^\.\.?$/);
@@ -32,7 +33,9 @@ describe("resolveTarget", () => {
         const path = ["/v1", ...segments].join("/");
         expect(resolveTarget(`${stage ? `/${stage}` : ""}${path}?q=1`)).toEqual({
           kind: "relay",
-          path: `${path}?q=1`,
+          provider: "openai",
+          path,
+          query: "?q=1",
           logPath: stage ? `/*${path}` : path,
         });
       }),

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { buildArtifacts } from "../../function/build.js";
+import { buildArtifacts, ZIP_TARGET_BYTES } from "../../function/build.js";
 import { spawnProxy, waitForRequestLogs } from "../../chain/proxy.js";
 import { DEFAULT_CHUNKS, startUpstream } from "../../chain/upstream.js";
 import { readZip, unpackBuiltProxy } from "../../chain/bundle.js";
@@ -46,7 +46,7 @@ describe("function.zip", () => {
     ]);
     expect(entries[0]!.data.toString()).toBe(bundle);
     expect(entries[1]!.data.toString()).toBe(bootstrap);
-    expect(zip.length).toBeLessThanOrEqual(30 * 1024);
+    expect(zip.length).toBeLessThanOrEqual(ZIP_TARGET_BYTES);
   });
 
   it("bundles everything: the only imports left are Node built-ins", async () => {

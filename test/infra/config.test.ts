@@ -74,7 +74,7 @@ describe("validateConfig", () => {
     const settings = validateConfig({}, TEST_INPUTS);
     expect(settings).toEqual({
       domain: "localhost",
-      upstream: "https://api.openai.com",
+      upstreams: { openai: "https://api.openai.com", anthropic: "https://api.anthropic.com", google: "https://generativelanguage.googleapis.com" },
       function: { provider: "docker", region: "", memoryMb: 128, timeoutSec: 900, concurrency: 2, maxInstances: 10 },
       dns: { provider: "none", zone: "", ttl: 600, proxied: false },
       host: { docker: "unix:///var/run/docker.sock", ip: "127.0.0.1", httpPort: 80, httpsPort: 443 },
@@ -200,7 +200,7 @@ describe("example stacks", () => {
   it("hold no secret in plain text", () => {
     for (const file of files) {
       const raw = readStackConfig(file);
-      for (const key of ["openaiApiKey", "accessCodes", "proxyToken"]) expect(raw[key], `${file} ${key}`).toBeUndefined();
+      for (const key of ["openaiApiKey", "anthropicApiKey", "googleApiKey", "accessCodes", "proxyToken"]) expect(raw[key], `${file} ${key}`).toBeUndefined();
     }
   });
 });

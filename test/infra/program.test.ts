@@ -24,6 +24,9 @@ const { FC_NODE_PATH, fcCpu } = await import("../../infra/function/aliyun.js");
 
 
 const API_KEY = "sk-server-key-under-test";
+/** Lists for Anthropic and Google, as the config accepts them: the proxy fails over along them. */
+const ANTHROPIC_KEYS = "sk-ant-first-under-test,sk-ant-second-under-test";
+const GOOGLE_KEYS = "AIza-google-key-under-test";
 const DOMAIN = "chat.example.com";
 const HOST_IP = "203.0.113.7";
 const PROXY_TOKEN = generatedValue("credentials-proxy-token");
@@ -49,7 +52,7 @@ function configOf(c: Combination): RawConfig {
     ...(c.dns !== "none" ? { dnsZone: "example.com" } : {}),
     ...(c.tls === "files" ? { tlsCertFile: "certs/fullchain.pem", tlsKeyFile: "certs/privkey.pem" } : {}),
     ...(c.tls === "none" && isPublic ? { tlsAllowInsecure: "true" } : {}),
-    ...(c.serverKey ? { openaiApiKey: API_KEY } : {}),
+    ...(c.serverKey ? { openaiApiKey: API_KEY, anthropicApiKey: ANTHROPIC_KEYS, googleApiKey: GOOGLE_KEYS } : {}),
   };
 }
 
@@ -224,7 +227,7 @@ const expectedTls = {
 } as const satisfies Record<TlsMode, (run: Run, c: Combination) => { certificate: string; key: string } | undefined>;
 
 /** Every secret value a run may hold; none may reach a resource input or output unmarked. */
-const secretValues = [API_KEY, PROXY_TOKEN, ACCESS_CODE, TEST_PRIVATE_KEY, mockValue(ACME, "privateKeyPem"), ...Object.values(FAKE_CREDENTIALS)];
+const secretValues = [API_KEY, ...ANTHROPIC_KEYS.split(","), GOOGLE_KEYS, PROXY_TOKEN, ACCESS_CODE, TEST_PRIVATE_KEY, mockValue(ACME, "privateKeyPem"), ...Object.values(FAKE_CREDENTIALS)];
 
 function checkSite(run: Run, c: Combination): void {
   const isPublic = c.dns !== "none" || c.tls !== "none";
@@ -237,12 +240,14 @@ function checkSite(run: Run, c: Combination): void {
   if (runsProxy) {
     expect(reveal(proxyEnv)).toEqual({
       UPSTREAM_URL: "https://api.openai.com",
+      ANTHROPIC_UPSTREAM_URL: "https://api.anthropic.com",
+      GOOGLE_UPSTREAM_URL: "https://generativelanguage.googleapis.com",
       UPSTREAM_TIMEOUT_MS: "900000",
       MAX_BODY_BYTES: String(20 * 1024 * 1024),
       // Node's flags and the connection cap follow it (the default functionMemoryMb).
       FUNCTION_MEMORY_MB: "128",
       PROXY_TOKEN,
-      ...(c.serverKey ? { OPENAI_API_KEY: API_KEY } : {}),
+      ...(c.serverKey ? { OPENAI_API_KEY: API_KEY, ANTHROPIC_API_KEY: ANTHROPIC_KEYS, GOOGLE_API_KEY: GOOGLE_KEYS } : {}),
     });
   }
 
@@ -258,12 +263,22 @@ function checkSite(run: Run, c: Combination): void {
     logOpts: { "max-size": "10m", "max-file": "3" },
   });
   expect(JSON.stringify(web.inputs.healthcheck)).toContain("http://127.0.0.1:3000/api/config");
+  // Behind a proxy every provider goes to its mount there; without one, to its own API (never BASE_URL
+  // for Claude, NextChat's fallback when ANTHROPIC_URL is unset).
   expect(envRecord(web)).toEqual({
     BASE_URL: functionUrl,
+    ANTHROPIC_URL: runsProxy ? `${functionUrl}/anthropic` : "https://api.anthropic.com",
+    GOOGLE_URL: runsProxy ? `${functionUrl}/google` : "https://generativelanguage.googleapis.com",
     HOSTNAME: "0.0.0.0",
     TZ: "Asia/Shanghai",
     ...(c.serverKey
-      ? { CODE: ACCESS_CODE, HIDE_USER_API_KEY: "1", OPENAI_API_KEY: runsProxy ? PROXY_TOKEN : API_KEY }
+      ? {
+          CODE: ACCESS_CODE,
+          HIDE_USER_API_KEY: "1",
+          OPENAI_API_KEY: runsProxy ? PROXY_TOKEN : API_KEY,
+          ANTHROPIC_API_KEY: runsProxy ? PROXY_TOKEN : ANTHROPIC_KEYS,
+          GOOGLE_API_KEY: runsProxy ? PROXY_TOKEN : GOOGLE_KEYS,
+        }
       : {}),
   });
   expect(functionUrl).toMatch(/^https?:\/\/[^/]+$/);
@@ -282,6 +297,7 @@ function checkSite(run: Run, c: Combination): void {
     webUpstream: "http://gptsite-web:3000",
     apiUpstream: functionUrl,
     ...(functionUrl.startsWith("https:") ? { apiTrustedCa: "/etc/ssl/certs/ca-certificates.crt" } : {}),
+    ...(runsProxy ? {} : { apiProviders: ["openai"] }),
     functionTimeoutSec: 900,
     maxBodyBytes: 20 * 1024 * 1024,
     resolver: "127.0.0.11",
@@ -314,6 +330,10 @@ function checkSite(run: Run, c: Combination): void {
   expect(run.outputs).toEqual({
     siteUrl: { value: siteUrl, secret: false },
     apiBaseUrl: { value: `${siteUrl}/v1`, secret: false },
+    ...(runsProxy
+      ? { anthropicBaseUrl: { value: `${siteUrl}/anthropic`, secret: false }, googleBaseUrl: { value: `${siteUrl}/google`, secret: false } }
+      : {}),
+    serverKeys: { value: c.serverKey ? ["openai", "anthropic", "google"] : [], secret: false },
     functionUrl: { value: functionUrl, secret: false },
     webUrl: { value: "http://127.0.0.1:3690", secret: false },
     hostIp: { value: isPublic ? HOST_IP : "127.0.0.1", secret: false },
@@ -354,6 +374,24 @@ describe("the program under mocks", () => {
 
   it.each(withoutKey.map((c) => [label(c), c] as const))("%s, users bring their own key", async (_label, c) => {
     checkSite(await deploy(c), c);
+  });
+
+  it("with only a Gemini key: the proxy holds it alone, NextChat sends the token for Gemini only, and codes gate the site", async () => {
+    const c: Combination = { fn: "tencent", dns: "none", tls: "none", serverKey: false };
+    const mocks = new RecordingMocks();
+    await pulumi.runtime.setMocks(mocks, "gptsite", "google-only", false);
+    const site = await deploySite(secretSettings(validateConfig({ ...configOf(c), googleApiKey: GOOGLE_KEYS }, TEST_INPUTS)), async () => artifacts);
+    const keys = await settle(site.serverKeys);
+    await pulumi.runtime.disconnect();
+    const proxyEnv = reveal(proxyEnvOf.tencent({ mocks, outputs: {} })) as Record<string, string>;
+    expect(proxyEnv.GOOGLE_API_KEY).toBe(GOOGLE_KEYS);
+    expect(proxyEnv).not.toHaveProperty("OPENAI_API_KEY");
+    expect(proxyEnv).not.toHaveProperty("ANTHROPIC_API_KEY");
+    const env = envRecord(mocks.one("docker:index/container:Container", "web"));
+    expect(env).toMatchObject({ GOOGLE_API_KEY: PROXY_TOKEN, CODE: ACCESS_CODE, HIDE_USER_API_KEY: "1" });
+    expect(env).not.toHaveProperty("OPENAI_API_KEY");
+    expect(env).not.toHaveProperty("ANTHROPIC_API_KEY");
+    expect(keys).toEqual({ value: ["google"], secret: false });
   });
 
   it("generates as many access codes as webAccessCodeCount asks", async () => {

@@ -64,21 +64,25 @@ describe("relativeName", () => {
 });
 
 describe("authWiring", () => {
-  it("keeps the real key in the proxy whenever one runs", () => {
-    expect(authWiring({ serverKey: true, runsProxy: true })).toEqual({
-      proxyHoldsKey: true,
-      webKey: "proxyToken",
+  it("keeps every provider's real key in the proxy whenever one runs", () => {
+    expect(authWiring({ keyed: ["openai"], runsProxy: true })).toEqual({
+      proxyHolds: ["openai"],
+      webKeys: { openai: "proxyToken", anthropic: "none", google: "none" },
       needsAccessCodes: true,
     });
-    expect(authWiring({ serverKey: true, runsProxy: false })).toEqual({
-      proxyHoldsKey: false,
-      webKey: "openaiApiKey",
+    expect(authWiring({ keyed: ["anthropic", "google"], runsProxy: false })).toEqual({
+      proxyHolds: [],
+      webKeys: { openai: "none", anthropic: "apiKey", google: "apiKey" },
       needsAccessCodes: true,
     });
-    expect(authWiring({ serverKey: false, runsProxy: true })).toEqual({
-      proxyHoldsKey: false,
-      webKey: "none",
+    expect(authWiring({ keyed: [], runsProxy: true })).toEqual({
+      proxyHolds: [],
+      webKeys: { openai: "none", anthropic: "none", google: "none" },
       needsAccessCodes: false,
     });
+  });
+
+  it("asks for access codes with a key of any provider, not only OpenAI's", () => {
+    expect(authWiring({ keyed: ["google"], runsProxy: true })).toMatchObject({ proxyHolds: ["google"], needsAccessCodes: true });
   });
 });

@@ -59,6 +59,9 @@ describe("infra/index.ts under Pulumi's ts-node/esm hooks", () => {
     expect(report.outputs).toEqual({
       siteUrl: { value: "http://localhost:8080", secret: false },
       apiBaseUrl: { value: "http://localhost:8080/v1", secret: false },
+      anthropicBaseUrl: { value: "http://localhost:8080/anthropic", secret: false },
+      googleBaseUrl: { value: "http://localhost:8080/google", secret: false },
+      serverKeys: { value: [], secret: false },
       functionUrl: { value: "http://gptsite-proxy:9000", secret: false },
       webUrl: { value: "http://127.0.0.1:3690", secret: false },
       hostIp: { value: "127.0.0.1", secret: false },
@@ -68,7 +71,7 @@ describe("infra/index.ts under Pulumi's ts-node/esm hooks", () => {
   }, 180_000);
 
   it("runs Pulumi.dev.yaml with a server key and the Cloudflare token from the environment", async () => {
-    const run = cliConfig("Pulumi.dev.yaml", {}, { openaiApiKey: "sk-from-the-stack" });
+    const run = cliConfig("Pulumi.dev.yaml", {}, { openaiApiKey: "sk-from-the-stack", googleApiKey: "AIza-from-the-stack" });
     const report = await load(run, {
       env: { CLOUDFLARE_API_TOKEN: fakeCredential("CLOUDFLARE_API_TOKEN") },
     });
@@ -82,6 +85,7 @@ describe("infra/index.ts under Pulumi's ts-node/esm hooks", () => {
     );
     expect(report.outputs.siteUrl).toEqual({ value: "https://chat.example.com", secret: false });
     expect(report.outputs.accessCodes).toEqual({ value: "generatedcredentialsaccesscode1", secret: true });
+    expect(report.outputs.serverKeys).toEqual({ value: ["openai", "google"], secret: false });
   }, 180_000);
 
   it("stops before registering anything when the config is wrong, listing every problem", async () => {

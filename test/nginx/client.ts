@@ -63,9 +63,10 @@ export class Exchange {
     return this.body.toString("utf8");
   }
 
-  /** `data:` payloads of the complete server-sent events received so far. */
+  /** `data:` payloads of the complete server-sent events received so far (Gemini ends its lines with CRLF). */
   get events(): string[] {
     return this.text
+      .replace(/\r\n/g, "\n")
       .split("\n\n")
       .slice(0, -1)
       .flatMap((event) => event.split("\n").filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)));

@@ -113,7 +113,7 @@ describe.skipIf(!nginxBinary)("access log of refused requests", () => {
 });
 
 describe.skipIf(!nginxBinary)("rate limit", () => {
-  it("answers requests beyond rate and burst with 429 in OpenAI's shape, /api/ and /v1/ sharing one counter", async () => {
+  it("answers requests beyond rate and burst with 429 in OpenAI's shape, /api/ and every provider's API route sharing one counter", async () => {
     // One request a minute and a burst of 2: the fourth request within the minute is over.
     chain = await startChain({ site: { rateLimit: { perSecond: 1 / 60, burst: 2 } }, web: {}, direct: true });
     const statuses: number[] = [];
@@ -132,6 +132,9 @@ describe.skipIf(!nginxBinary)("rate limit", () => {
     });
     const limitedWeb = await send(`${chain.nginx.httpUrl}/api/config`).done();
     expect(limitedWeb.status).toBe(429);
+    for (const path of ["/anthropic/v1/models", "/google/v1beta/models", "/api/anthropic/v1/messages", "/api/google/v1beta/models"]) {
+      expect((await send(`${chain.nginx.httpUrl}${path}`).done()).status, path).toBe(429);
+    }
     // Pages are not limited.
     expect((await send(`${chain.nginx.httpUrl}/`).done()).status).toBe(200);
     expect(chain.upstream.requests).toHaveLength(2);

@@ -136,6 +136,34 @@ describe("renderSite", () => {
     expect(renderSite(local).split("location /v1/ {")[1]).not.toMatch(/proxy_ssl_server_name/);
   });
 
+  it("relays /anthropic/ and /google/ to the function like /v1/: its Host and SNI, limits, no client address", () => {
+    const site = renderSite(deployed);
+    const v1 = site.split("location /v1/ {")[1]!.split("\n    }\n")[0]!;
+    for (const mount of ["/anthropic/", "/google/"]) {
+      const block = site.split(`location ${mount} {`)[1]?.split("\n    }\n")[0];
+      expect(block, mount).toBe(v1);
+    }
+    expect(renderSite(local).split("location /anthropic/ {")[1]).toMatch(/^ {8}proxy_pass http:\/\/127\.0\.0\.1:9000; /m);
+  });
+
+  it("serves only /v1/ when apiUpstream is OpenAI itself (no proxy), and refuses a provider it does not know", () => {
+    const site = renderSite({ ...deployed, apiUpstream: "https://api.openai.com", apiProviders: ["openai"] });
+    expect(site).toContain("location /v1/ {");
+    expect(site).not.toMatch(/location \/(anthropic|google)\//);
+    expect(validateSiteOptions({ ...local, apiProviders: ["openai", "mistral" as "openai"] })).toEqual([
+      `apiProviders: expected some of "openai", "anthropic", "google" (the proxy's routes in contract.ts); got ["openai","mistral"].`,
+    ]);
+    expect(validateSiteOptions({ ...local, apiProviders: [] })).toEqual([
+      `apiProviders: expected some of "openai", "anthropic", "google" (the proxy's routes in contract.ts); got [].`,
+    ]);
+  });
+
+  it("lets NextChat's routes of every provider through to the web UI, the same way as /api/openai/", () => {
+    const site = renderSite(deployed);
+    const openai = site.split("location /api/openai/ {")[1]!.split("\n    }\n")[0]!;
+    for (const route of ["/api/anthropic/", "/api/google/"]) expect(site.split(`location ${route} {`)[1]?.split("\n    }\n")[0], route).toBe(openai);
+  });
+
   it("redirects HTTP to the HTTPS port browsers reach, which may differ from the one Nginx listens on", () => {
     const redirect = (o: SiteOptions) => renderSite(o).match(/return 308 (\S+);/)?.[1];
     expect(redirect(deployed)).toBe("https://chat.example.com$request_uri");

@@ -27,6 +27,7 @@ const variants: Array<[string, () => FreeSiteOptions]> = [
     listen: { http: 80, https: 443, address: "127.0.0.1" },
   })],
   ["API only (no web UI)", () => ({ serverName: "_", apiUpstream: "http://127.0.0.1:9000" })],
+  ["no proxy: /v1/ straight to an OpenAI-compatible API, no /anthropic/ or /google/", () => ({ ...base, apiUpstream: "https://127.0.0.1:9443", apiProviders: ["openai"] })],
   ["HTTPS function with base path and a verified certificate", () => ({
     ...base,
     apiUpstream: "https://127.0.0.1:9443/release",

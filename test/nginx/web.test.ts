@@ -1,15 +1,17 @@
 // The web UI behind the real Nginx, with the NextChat double: Host kept, x-base-url dropped, /api/
-// closed except /api/config and /api/openai/, and the chat route streaming through the whole chain.
+// closed except /api/config and the providers' chat routes, and the chat route streaming through the
+// whole chain (the other providers' routes: providers.test.ts).
 import { afterEach, describe, expect, it } from "vitest";
 import { nginxBinary } from "../fixtures/nginx.js";
 import { DEFAULT_CHUNKS } from "../../chain/upstream.js";
 import { WEB_PAGE } from "../fixtures/web.js";
-import { startChain, type Chain } from "./chain.js";
+import { expectChunkByChunk, startChain, type Chain } from "./chain.js";
 import { chatBody, JSON_HEADERS, send } from "./client.js";
 
 const FORBIDDEN = {
   error: {
-    message: "Nginx: this path is not served. Under /api/ only /api/config and /api/openai/ are; the API is under /v1/.",
+    message:
+      "Nginx: this path is not served. Under /api/ only /api/config, /api/openai/, /api/anthropic/ and /api/google/ are; the APIs are under /v1/, /anthropic/ and /google/.",
     type: "proxy_error",
     code: "path_not_served",
   },
@@ -45,7 +47,7 @@ describe.skipIf(!nginxBinary)("web UI behind Nginx", () => {
     expect(chain.web!.requests[0]!.headers).not.toHaveProperty("x-base-url");
   });
 
-  it.each(["/api/other/v1/chat/completions", "/api/anthropic/v1/messages", "/api/webdav/x", "/api/config/x", "/api/openai/../other/x"])(
+  it.each(["/api/other/v1/chat/completions", "/api/deepseek/v1/chat/completions", "/api/anthropics/v1/messages", "/api/webdav/x", "/api/config/x", "/api/openai/../other/x"])(
     "answers 403 in OpenAI's shape for %s, without reaching the web UI",
     async (rawPath) => {
       chain = await start();
@@ -62,7 +64,7 @@ describe.skipIf(!nginxBinary)("web UI behind Nginx", () => {
     },
   );
 
-  it.each(["/API/other/x", "/Api/openai/v1/chat/completions", "/aPI/config", "/%41PI/other/x"])(
+  it.each(["/API/other/x", "/Api/openai/v1/chat/completions", "/API/anthropic/v1/messages", "/aPI/config", "/%41PI/other/x"])(
     "holds the /api/ rule whatever the case: %s is 403, without reaching the web UI",
     async (rawPath) => {
       chain = await start();
@@ -96,13 +98,7 @@ describe.skipIf(!nginxBinary)("web UI behind Nginx", () => {
       body: chatBody({ stream: true }),
       headers: { ...JSON_HEADERS, authorization: "Bearer nk-s3cret", "accept-encoding": "gzip" },
     });
-    const events = DEFAULT_CHUNKS.length + 3;
-    for (let n = 1; n <= events; n++) {
-      await ex.until((x) => x.events.length >= n, `event ${n} at the client`);
-      expect(chain.upstream.requests[0]!.chunksWritten).toBe(n);
-      chain.upstream.release();
-    }
-    await ex.done();
+    await expectChunkByChunk(chain, ex, DEFAULT_CHUNKS.length + 3);
     expect(ex.status).toBe(200);
     expect(ex.headers["content-encoding"]).toBeUndefined();
     expect(ex.events.at(-1)).toBe("[DONE]");

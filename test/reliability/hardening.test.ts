@@ -7,7 +7,7 @@ import net from "node:net";
 import zlib from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULTS } from "../../function/src/config.js";
-import { maxConnectionsFor, SMALLEST_MEMORY_MB } from "../../function/src/limits.js";
+import { maxConnectionsFor, REPLAY_MAX_BYTES, SMALLEST_MEMORY_MB } from "../../function/src/limits.js";
 import { concurrentUploads, idleConnections, largeAnswer, slowReaders } from "../../chain/floods.js";
 import { nginxBinary } from "../fixtures/nginx.js";
 import { requestLogs } from "../../chain/proxy.js";
@@ -211,6 +211,32 @@ describe.skipIf(!nginxBinary)("connection floods (the built proxy as a 64 MB fun
     const peak = await peakRssBytes(pid);
     expect(peak).toBeLessThan(MEMORY);
     console.log(`[64 MB] ${UPLOADS} concurrent uploads of ${limit / MiB} MiB: all relayed; proxy RSS idle ${mib(idle)}, peak ${mib(peak)}`);
+  });
+});
+
+// With key lists, every connection may hold a body up to REPLAY_MAX_BYTES until its answer is known, and
+// the cap (MAX_CONNECTIONS) is sized for that: the cap's worth of bodies at the bound, all held at once
+// (each first key answers after a second, and says it is exhausted), then replayed to the next key.
+describe.skipIf(!nginxBinary)("bodies held for a replay (the built proxy as a 64 MB function, key lists)", () => {
+  const CAP = maxConnectionsFor(SMALLEST_MEMORY_MB, REPLAY_MAX_BYTES);
+  const HEADROOM_LIMIT = SMALLEST_MEMORY_MB * MiB * 0.9;
+
+  it(`the cap's worth of uploads at the replay bound, all failed over: peak RSS within 90% of 64 MB`, async () => {
+    const stack = await stackWith({
+      upstream: { keepBodyBytes: 0, scenario: { keys: { "sk-first": "exhausted" }, headersDelayMs: 1_000 } },
+      env: { PROXY_TOKEN: TOKEN, OPENAI_API_KEY: "sk-first,sk-second" },
+    });
+    const pid = stack.proxy.child.pid!;
+    const idle = await rssBytes(pid);
+    expect(JSON.parse(stack.proxy.logs[0]!)).toMatchObject({ msg: "listening", maxConnections: CAP });
+    const statuses = await concurrentUploads(stack.proxyPort, CAP, REPLAY_MAX_BYTES, { authorization: `Bearer ${TOKEN}` });
+    const peak = await peakRssBytes(pid);
+    expect(statuses).toEqual(Array(CAP).fill(200));
+    const keys = stack.upstream.requests.map((r) => [r.key, r.bodyBytes]);
+    expect(keys.filter(([key]) => key === "sk-first")).toHaveLength(CAP);
+    expect(keys.filter(([key]) => key === "sk-second")).toEqual(Array(CAP).fill(["sk-second", REPLAY_MAX_BYTES]));
+    expect(peak).toBeLessThanOrEqual(HEADROOM_LIMIT);
+    console.log(`[64 MB] ${CAP} uploads of ${REPLAY_MAX_BYTES / 1024} KiB held and replayed (cap ${CAP}): proxy RSS idle ${mib(idle)}, peak ${mib(peak)}`);
   });
 });
 

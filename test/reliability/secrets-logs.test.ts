@@ -16,11 +16,16 @@ import { startStack, type Stack } from "./stack.js";
 
 const KEY = "sk-proj-LOGCHECK-KEY-93a1f0";
 const TOKEN = "pt-LOGCHECK-TOKEN-5d8e2c71";
-const SECRETS = [KEY, TOKEN];
+// First in the Anthropic and Gemini key lists, and exhausted: those requests fail over to KEY.
+const SPENT = "sk-ant-LOGCHECK-SPENT-0c4d";
+const SECRETS = [KEY, TOKEN, SPENT];
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ upstream: { apiKey: KEY }, env: { PROXY_TOKEN: TOKEN, OPENAI_API_KEY: KEY, UPSTREAM_TIMEOUT_MS: "300" } });
+  stack = await startStack({
+    upstream: { apiKey: [KEY, SPENT], scenario: { keys: { [SPENT]: "exhausted" } } },
+    env: { PROXY_TOKEN: TOKEN, OPENAI_API_KEY: KEY, ANTHROPIC_API_KEY: `${SPENT},${KEY}`, GOOGLE_API_KEY: `${SPENT},${KEY}`, UPSTREAM_TIMEOUT_MS: "300" },
+  });
 });
 afterAll(async () => {
   await stack?.close();
@@ -41,6 +46,12 @@ const REQUESTS = [
   line(`/v2/models%3Fkey=${TOKEN}`, ""),
   line(`/v1/files/${KEY}/content`, `Authorization: Bearer ${TOKEN}\r\n`),
   `GET /v1/models?key=${KEY} HTTP/9.9\r\n\r\n`,
+  line("/anthropic/v1/models", `X-Api-Key: ${TOKEN}\r\n`),
+  line("/anthropic/v1/models", `Authorization: Bearer ${TOKEN}\r\n`),
+  line("/anthropic/v1/models", `X-Api-Key: ${KEY}:${TOKEN}x\r\n`),
+  line(`/google/v1beta/models?key=${TOKEN}`, ""),
+  line("/google/v1beta/models", `X-Goog-Api-Key: ${TOKEN}\r\n`),
+  line(`/google/v1beta/models?key=${KEY}`, ""),
   `POST /v1/chat/completions?key=${KEY} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n${KEY}\r\n`,
 ];
 
@@ -69,6 +80,9 @@ describe.skipIf(!nginxBinary)("secrets in logs", () => {
     // The captures are real: the request lines are there, with the query dropped.
     expect(captured["nginx access log"]).toContain('"GET /v1/models?... HTTP/1.1" 200');
     expect(captured["proxy stdout"]).toContain('"path":"/*/v1/models","status":200');
+    expect(captured["proxy stdout"]).toContain('"provider":"anthropic","path":"/anthropic/v1/models","status":200');
+    expect(captured["proxy stdout"]).toMatch(/"provider":"google",.*"key":2,.*"keyFailures":\[\{"key":1,"status":429\}\]/);
+    expect(captured["proxy stdout"]).toContain('"provider":"google","path":"/google/v1beta/models","status":200');
     expect(captured["proxy stdout"]).toContain('"msg":"stopped"');
   });
 
@@ -80,6 +94,9 @@ describe.skipIf(!nginxBinary)("secrets in logs", () => {
         { PROXY_TOKEN: `${TOKEN} with a space`, OPENAI_API_KEY: KEY },
         { UPSTREAM_URL: `https://user:${KEY}@api.example.com`, PROXY_TOKEN: TOKEN, OPENAI_API_KEY: KEY },
         { UPSTREAM_URL: "http://llm.example", PROXY_TOKEN: TOKEN, OPENAI_API_KEY: KEY },
+        { ANTHROPIC_API_KEY: `${SPENT},${KEY}` },
+        { PROXY_TOKEN: TOKEN, GOOGLE_API_KEY: `${SPENT},${KEY} x` },
+        { PROXY_TOKEN: TOKEN, GOOGLE_API_KEY: `${SPENT},${SPENT}` },
       ]) {
         const started = spawnProxy({ dir: built.dir, env });
         await expect(started).rejects.toThrow(/^proxy exited \(code 2, signal null\) before listening: gptsite proxy: /);

@@ -1,5 +1,5 @@
 // What Pulumi would store, under mocks, for every combination of function provider × DNS provider ×
-// TLS mode, with secrets the user gave (key, access codes, proxy token) and cloud credentials in the
+// TLS mode, with secrets the user gave (each provider's keys, lists too, access codes, proxy token) and cloud credentials in the
 // environment, as a real `pulumi up` has them. Policy: no secret value appears in plain text in any
 // resource input (nested values and the dynamic providers' serialized code included); every input
 // property that holds a secret is stored encrypted as an output too (the property is a secret as a
@@ -23,11 +23,13 @@ const { deploySite } = await import("../../infra/site.js");
 
 const GIVEN = {
   openaiApiKey: "sk-proj-GIVEN-KEY-4f2a9d81",
+  anthropicApiKey: "sk-ant-GIVEN-KEY-ONE-93be,sk-ant-GIVEN-KEY-TWO-11c4",
+  googleApiKey: "AIza-GIVEN-KEY-5d7e0c",
   accessCodes: "given-code-one,given-code-two",
   proxyToken: "given-proxy-token-7c1e5b9a",
 };
 /** Every value that must never be stored in plain text. */
-const SECRETS = [GIVEN.openaiApiKey, ...GIVEN.accessCodes.split(","), GIVEN.proxyToken, TEST_PRIVATE_KEY, ...Object.values(FAKE_CREDENTIALS)];
+const SECRETS = [GIVEN.openaiApiKey, ...GIVEN.anthropicApiKey.split(","), GIVEN.googleApiKey, ...GIVEN.accessCodes.split(","), GIVEN.proxyToken, TEST_PRIVATE_KEY, ...Object.values(FAKE_CREDENTIALS)];
 
 interface Combination {
   fn: (typeof FUNCTION_PROVIDERS)[number];
@@ -53,7 +55,9 @@ function stackConfig(c: Combination): RawConfig {
     tlsMode: c.tls,
     ...(c.tls === "files" ? { tlsCertFile: "certs/fullchain.pem", tlsKeyFile: "certs/privkey.pem" } : {}),
     ...(c.tls === "none" ? { tlsAllowInsecure: "true" } : {}),
-    ...(c.serverKey ? { openaiApiKey: GIVEN.openaiApiKey, accessCodes: GIVEN.accessCodes } : {}),
+    ...(c.serverKey
+      ? { openaiApiKey: GIVEN.openaiApiKey, anthropicApiKey: GIVEN.anthropicApiKey, googleApiKey: GIVEN.googleApiKey, accessCodes: GIVEN.accessCodes }
+      : {}),
     proxyToken: GIVEN.proxyToken,
   };
 }

@@ -18,7 +18,7 @@ export const UNLIMITED_RATE = { perSecond: 100_000, burst: 100_000 } as const;
 
 export interface StackOptions {
   upstream?: UpstreamOptions;
-  /** Proxy environment on top of UPSTREAM_URL (the test upstream's, unless given here). */
+  /** Proxy environment on top of the three routes' base URLs (the test upstream's, unless given here). */
   env?: Env;
   /** Put the NextChat double behind `/` and `/api/`, as deployed (with these codes and key). */
   web?: boolean | Omit<WebDoubleOptions, "baseUrl">;
@@ -51,7 +51,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     proxy: async (upstreamUrl) => {
       const built = await unpackBuiltProxy();
       proxyPort = await freePort();
-      respawn = () => spawnProxy({ dir: built.dir, env: { UPSTREAM_URL: upstreamUrl, ...options.env }, port: proxyPort });
+      const bases = { UPSTREAM_URL: upstreamUrl, ANTHROPIC_UPSTREAM_URL: upstreamUrl, GOOGLE_UPSTREAM_URL: upstreamUrl };
+      respawn = () => spawnProxy({ dir: built.dir, env: { ...bases, ...options.env }, port: proxyPort });
       proxy = await respawn().catch(async (err: unknown) => {
         await built.cleanup();
         throw err;

@@ -6,15 +6,19 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import Anthropic from "@anthropic-ai/sdk";
+import { GoogleGenAI } from "@google/genai";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { stateDir, type ChainState } from "../../scripts/lib/guard.js";
+import { OFFLINE_ANSWER } from "../../scripts/lib/offline.js";
 import { signalGroup } from "../../scripts/lib/processes.js";
 import { SMOKE_REPORT_SCHEMA, type SmokeReport } from "../../scripts/lib/report.js";
 import { freePort } from "../../chain/ports.js";
 import { nginxBinary } from "../fixtures/nginx.js";
 import { pollUntil } from "../../chain/poll.js";
 import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
+import { proxyApiBases } from "../../web/nextchat.js";
 import { startWebDouble, type WebDouble } from "../fixtures/web.js";
 import { chatBody, JSON_HEADERS, send } from "../nginx/client.js";
 import { alive, ROOT, runScript, start, type Finished, type Running } from "./run.js";
@@ -91,18 +95,24 @@ async function stayUp(args: string[], options: { detached?: boolean; env?: Recor
 const validate = new Ajv2020({ strict: true }).compile(SMOKE_REPORT_SCHEMA);
 
 describe.skipIf(!nginxBinary)("npm run local", () => {
-  it("`npm run local -- --check` passes: function, nginx and e2e ok on the offline upstream, then says what it stopped", async () => {
+  it("`npm run local -- --check` passes: function, nginx and e2e ok for every provider on the offline upstream, then says what it stopped", async () => {
     const p = await ports();
     const run = await runScript("local", ["--check", "--web", "builtin", ...p.args, "--proxy-token", TOKEN], { viaNpm: true });
     expect(leakedSecrets(run.stdout + run.stderr)).toEqual([]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^upstream +http:\/\/127\.0\.0\.1:\d+ {2}OFFLINE: canned answers, no OpenAI/m);
-    const rows = run.stdout.split("\n").filter((l) => /^(function|web|nginx|dns|tls|e2e) +(ok|fail|skip) /.test(l));
-    expect(rows.map((l) => l.split(/\s+/).slice(0, 2).join(" "))).toEqual(["function ok", "web skip", "nginx ok", "dns skip", "tls skip", "e2e ok"]);
+    expect(run.stdout).toMatch(/^upstream +http:\/\/127\.0\.0\.1:\d+ {2}OFFLINE: canned answers for \/v1, \/anthropic and \/google, no real API/m);
+    const rows = run.stdout.split("\n").filter((l) => /^(function|web|nginx|dns|tls|e2e)(-\w+)? +(ok|fail|skip) /.test(l));
+    expect(rows.map((l) => l.split(/\s+/).slice(0, 2).join(" "))).toEqual([
+      "function ok", "function-anthropic ok", "function-google ok", "web skip", "web-anthropic skip", "web-google skip",
+      "nginx ok", "nginx-anthropic ok", "nginx-google ok", "dns skip", "tls skip", "e2e ok", "e2e-anthropic ok", "e2e-google ok",
+    ]);
+    // 19 pieces: OpenAI adds a role chunk, a stop chunk and [DONE]; Anthropic six events around them; Gemini one per piece.
     expect(run.stdout).toMatch(/^nginx +ok +\d+ ms {2}\/ 200 · \/v1 streamed 22 events/m);
+    expect(run.stdout).toMatch(/^nginx-anthropic +ok +\d+ ms {2}\/anthropic streamed 25 events/m);
+    expect(run.stdout).toMatch(/^nginx-google +ok +\d+ ms {2}\/google streamed 19 events/m);
     expect(run.stdout).toMatch(/^e2e +ok +\d+ ms {2}browser → \/v1 \(no web UI\) streamed 22 events/m);
     const lines = run.stdout.trimEnd().split("\n");
-    expect(lines.at(-2)).toBe("3 ok, 0 failed, 3 skipped");
+    expect(lines.at(-2)).toBe("9 ok, 0 failed, 5 skipped");
     expect(lines.at(-1)).toBe(stopLine(run.stdout));
     await expectAllStopped(run, p);
   });
@@ -113,11 +123,17 @@ describe.skipIf(!nginxBinary)("npm run local", () => {
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as SmokeReport;
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
-    expect(report.target).toMatchObject({ functionUrl: `http://127.0.0.1:${p.proxy}`, siteUrl: `http://127.0.0.1:${p.http}`, proxyToken: true });
-    expect(report.hops.map((h) => [h.hop, h.status, h.stream?.verdict])).toEqual([
-      ["function", "ok", "streamed"], ["web", "skip", undefined], ["nginx", "ok", "streamed"],
-      ["dns", "skip", undefined], ["tls", "skip", undefined], ["e2e", "ok", "streamed"],
-    ]);
+    expect(report.target).toMatchObject({
+      functionUrl: `http://127.0.0.1:${p.proxy}`,
+      siteUrl: `http://127.0.0.1:${p.http}`,
+      proxyToken: true,
+      serverKeys: ["openai", "anthropic", "google"],
+    });
+    const chats = report.hops.filter((h) => /^(function|nginx|e2e)/.test(h.hop));
+    expect(chats.map((h) => [h.hop, h.status, h.stream?.verdict])).toEqual(
+      ["function", "nginx", "e2e"].flatMap((hop) => ["", "-anthropic", "-google"].map((p) => [`${hop}${p}`, "ok", "streamed"])),
+    );
+    expect(report.hops.filter((h) => h.status === "skip").map((h) => h.hop)).toEqual(["web", "web-anthropic", "web-google", "dns", "tls"]);
     expect(run.stderr).toMatch(/^nginx +http:\/\/127\.0\.0\.1:\d+ {2}pid \d+/m);
     expect(run.stderr.trimEnd().split("\n").at(-1)).toBe(stopLine(run.stderr));
     await expectAllStopped(run, p);
@@ -162,6 +178,25 @@ describe.skipIf(!nginxBinary)("npm run local", () => {
     expect(chat.status).toBe(200);
     expect(chat.events.at(-1)).toBe("[DONE]");
     await local.waitFor(/^proxy │ \{.*"path":"\/v1\/chat\/completions","status":200/m, "the proxy's log line for the chat");
+
+    // Claude's and Gemini's official clients at the base URLs it printed, with the same key.
+    const anthropic = (await local.waitFor(/^ {2}Anthropic +base URL (\S+) +API key (\S+)$/m, "Anthropic's base URL")).slice(1);
+    const google = (await local.waitFor(/^ {2}Google Gemini +base URL (\S+) +API key (\S+)$/m, "Gemini's base URL")).slice(1);
+    expect(anthropic).toEqual([`http://127.0.0.1:${p.http}/anthropic`, key]);
+    expect(google).toEqual([`http://127.0.0.1:${p.http}/google`, key]);
+    const claude = await new Anthropic({ apiKey: key, baseURL: anthropic[0], maxRetries: 0 }).messages.create({
+      model: "claude-sonnet-4-6",
+      max_tokens: 64,
+      messages: [{ role: "user", content: "Hello" }],
+      stream: true,
+    });
+    let claudeText = "";
+    for await (const event of claude) if (event.type === "content_block_delta" && event.delta.type === "text_delta") claudeText += event.delta.text;
+    expect(claudeText).toBe(OFFLINE_ANSWER.join(""));
+    const gemini = await new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: google[0] } }).models.generateContentStream({ model: "gemini-2.5-flash", contents: "Hello" });
+    let geminiText = "";
+    for await (const piece of gemini) geminiText += piece.text ?? "";
+    expect(geminiText).toBe(OFFLINE_ANSWER.join(""));
 
     process.kill(-local.child.pid!, "SIGINT");
     const run = await local.finished;
@@ -302,16 +337,26 @@ describe.skipIf(!nginxBinary)("npm run local", () => {
 
   it("--web puts a web UI behind /: the web hop and e2e go through NextChat with the access code", async () => {
     const p = await ports();
-    // NextChat as deployed: BASE_URL is the proxy, its key the proxy token, an access code required.
-    web = await startWebDouble({ baseUrl: `http://127.0.0.1:${p.proxy}`, codes: [SECRETS.accessCode], apiKey: TOKEN, hideUserApiKey: true });
+    // NextChat as deployed: each provider's URL the proxy's, its key the proxy token, an access code required.
+    const bases = proxyApiBases(`http://127.0.0.1:${p.proxy}`);
+    web = await startWebDouble({
+      baseUrl: bases.openai,
+      anthropicUrl: bases.anthropic,
+      googleUrl: bases.google,
+      codes: [SECRETS.accessCode],
+      apiKey: TOKEN,
+      anthropicApiKey: TOKEN,
+      googleApiKey: TOKEN,
+      hideUserApiKey: true,
+    });
     const run = await runScript("local", ["--check", "--json", ...p.args, "--proxy-token", TOKEN, "--web", web.url, "--access-code", SECRETS.accessCode]);
     expect(leakedSecrets(run.stdout + run.stderr)).toEqual([]);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as SmokeReport;
-    expect(report.hops.map((h) => [h.hop, h.status])).toEqual([
-      ["function", "ok"], ["web", "ok"], ["nginx", "ok"], ["dns", "skip"], ["tls", "skip"], ["e2e", "ok"],
-    ]);
+    expect(report.hops.filter((h) => h.status !== "ok").map((h) => [h.hop, h.status])).toEqual([["dns", "skip"], ["tls", "skip"]]);
+    expect(report.hops).toHaveLength(14);
     expect(report.hops.find((h) => h.hop === "e2e")!.detail).toMatch(/^browser → NextChat streamed 22 events/);
+    expect(report.hops.find((h) => h.hop === "e2e-anthropic")!.detail).toMatch(/^browser → NextChat streamed 25 events/);
     expect(report.hops.find((h) => h.hop === "nginx")!.detail).toMatch(/^\/ 200 · \/v1 streamed/);
     const viaNginx = web.requests.filter((r) => r.url === "/api/openai/v1/chat/completions").at(-1)!;
     expect(viaNginx.headers.host).toBe(`127.0.0.1:${p.http}`);
@@ -351,6 +396,26 @@ describe.skipIf(!nginxBinary)("npm run local with another upstream", () => {
   });
 });
 
+describe.skipIf(!nginxBinary)("npm run local with the real APIs", () => {
+  it("ANTHROPIC_API_KEY: Claude's route goes to Anthropic's API with the key held by the proxy; Gemini's without a key takes the caller's", async () => {
+    const upstream = await startUpstream({ apiKey: SECRETS.apiKey });
+    try {
+      const p = await ports();
+      const env = { OPENAI_API_KEY: SECRETS.apiKey, ANTHROPIC_API_KEY: SECRETS.anthropicKey };
+      // --only function: nothing is asked of the real APIs from here.
+      const args = ["--check", "--json", "--web", "builtin", ...p.args, "--proxy-token", TOKEN, "--upstream", upstream.url, "--only", "function"];
+      const run = await runScript("local", args, { env });
+      expect(leakedSecrets(run.stdout + run.stderr)).toEqual([]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain("upstream  https://api.anthropic.com  (/anthropic) key from ANTHROPIC_API_KEY, held by the proxy");
+      expect(run.stderr).toContain("upstream  https://generativelanguage.googleapis.com  (/google) no key: clients send <their key>:<proxy token>");
+      expect((JSON.parse(run.stdout) as SmokeReport).target.serverKeys).toEqual(["openai", "anthropic"]);
+    } finally {
+      await upstream.close();
+    }
+  });
+});
+
 describe("npm run local usage", () => {
   it.each([
     [["--proxy-port", "70000"], '--proxy-port: expected a whole number from 1 to 65535; got "70000"'],
@@ -363,7 +428,7 @@ describe("npm run local usage", () => {
     [["--proxy-token"], "--proxy-token: expected a value after it; see local --help"],
     [["--upstream", "api.openai.com"], '--upstream: expected an http:// or https:// URL; got "api.openai.com"'],
     [["--web", "next"], '--web: expected builtin, nextchat, or an http:// or https:// URL; got "next"'],
-    [["--check", "--only", "nginx,bogus"], '--only: unknown hop "bogus"; allowed: function, web, nginx, dns, tls, e2e'],
+    [["--check", "--only", "nginx,bogus"], '--only: unknown hop "bogus"; allowed: function, function-anthropic, function-google, web, web-anthropic, web-google, nginx, nginx-anthropic, nginx-google, dns, tls, e2e, e2e-anthropic, e2e-google'],
     [["--nginx", "/nonexistent/nginx"], '--nginx: "/nonexistent/nginx" is not an executable file; give the path of an nginx binary, or leave --nginx out to use the one on PATH'],
     [["--check=yes"], "--check: takes no value; see local --help"],
     [["--proxy-tokn", "-abc0123456789abcdef"], 'local: unknown argument "--proxy-tokn"; see local --help'],

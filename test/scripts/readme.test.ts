@@ -108,6 +108,7 @@ describe("the layout section and the license", () => {
 const NOT_HERE: Record<string, string> = {
   "npm run local": "stays up on 8080 and 9000 until Ctrl-C: .ci/run runs it (the front door)",
   "OPENAI_API_KEY=sk-… npm run local": "needs an OpenAI key and the Internet",
+  "ANTHROPIC_API_KEY=sk-ant-… GOOGLE_API_KEY=AIza… npm run local": "needs Anthropic and Gemini keys and the Internet",
   "npm run local -- --upstream http://127.0.0.1:11434": "needs an OpenAI-compatible server on that port",
   "npm ci": "the deployment steps: .ci/run runs it (the front door)",
   "npm run smoke -- --stack dev": "needs a deployed stack and the Pulumi CLI",
@@ -166,7 +167,7 @@ describe.skipIf(!nginxBinary)("the README's other examples, run as written", () 
     "npm run local -- --check": async (command) => {
       const run = await sh(await onFreePorts(command));
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toContain("3 ok, 0 failed, 3 skipped\nlocal: stopped nginx (pid ");
+      expect(run.stdout).toContain("9 ok, 0 failed, 5 skipped\nlocal: stopped nginx (pid ");
     },
     "npm run -s local -- --check --json > report.json": async (command) => {
       const run = await sh(await onFreePorts(command));

@@ -22,6 +22,7 @@ const OUTPUTS = {
   hostIp: "127.0.0.1",
   accessCodes: `${SECRETS.accessCode},another`,
   proxyToken: SECRETS.proxyToken,
+  serverKeys: ["openai", "google"],
 };
 
 /** A `pulumi` on PATH that records its arguments and prints the outputs (or fails like pulumi does). */
@@ -59,9 +60,12 @@ describe("smoke inputs", () => {
       siteUrl: OUTPUTS.siteUrl,
       domain: "chat.example.test",
       hostIp: "127.0.0.1",
+      serverKeys: OUTPUTS.serverKeys,
       proxyToken: true,
       accessCode: true,
       apiKey: false,
+      anthropicKey: false,
+      googleKey: false,
     });
     expect(r.hops).toEqual([{ hop: "function", status: "fail", ms: expect.any(Number), detail: "connection refused at 127.0.0.1:9 (ECONNREFUSED)" }]);
   });
@@ -76,7 +80,7 @@ describe("smoke inputs", () => {
   it("exit 1 when a hop failed, with the table on stdout", async () => {
     const run = await runScript("smoke", ["--function-url", "http://127.0.0.1:9", "--only", "function"]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^function fail +\d+ ms {2}connection refused at 127\.0\.0\.1:9 \(ECONNREFUSED\)$/m);
+    expect(run.stdout).toMatch(/^function +fail +\d+ ms {2}connection refused at 127\.0\.0\.1:9 \(ECONNREFUSED\)$/m);
     expect(run.stdout.trimEnd().split("\n").at(-1)).toBe("0 ok, 1 failed, 0 skipped");
   });
 
@@ -89,7 +93,7 @@ describe("smoke inputs", () => {
 
   it.each([
     [["--only", "dns"], "smoke: nothing to check; give --stack NAME, --outputs FILE, or at least one of --function-url, --web-url, --site-url (see --help)"],
-    [["--site-url", "http://x.test", "--only", "dns,web,fnction"], '--only: unknown hop "fnction"; allowed: function, web, nginx, dns, tls, e2e'],
+    [["--site-url", "http://x.test", "--only", "dns,web,fnction"], '--only: unknown hop "fnction"; allowed: function, function-anthropic, function-google, web, web-anthropic, web-google, nginx, nginx-anthropic, nginx-google, dns, tls, e2e, e2e-anthropic, e2e-google'],
     [["--site-url", "ftp://x.test"], '--site-url: expected an http:// or https:// URL; got "ftp://x.test"'],
     [["--site-url", "http://x.test", "--host-ip", "chat.example.com"], '--host-ip: expected an IPv4 or IPv6 address; got "chat.example.com"'],
     [["--site-url", "http://x.test", "--timeout", "soon"], '--timeout: expected a number from 0.1 to 3600; got "soon"'],
@@ -122,6 +126,14 @@ describe("smoke inputs", () => {
     expect(run.stderr.trim()).toBe(
       "--stack dev: pulumi stack output failed: the Pulumi CLI is not installed (https://www.pulumi.com/docs/iac/download-install/); or save the outputs elsewhere and pass --outputs FILE",
     );
+  });
+
+  it("a serverKeys output that lists no providers is refused, naming it", async () => {
+    const file = path.join(dir, "keys.json");
+    await writeFile(file, JSON.stringify({ ...OUTPUTS, serverKeys: "openai" }));
+    const run = await runScript("smoke", ["--outputs", file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe(`--outputs ${file}: output serverKeys should list providers (openai, anthropic, google); got "openai"`);
   });
 
   it("outputs exported without --show-secrets are refused, naming the output", async () => {

@@ -2,7 +2,8 @@
 // the chat hops read. Pure functions: no network.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bodyError, describeTiming, judge, STREAM_RULE } from "../../scripts/lib/stream.js";
+import { bodyError } from "../../scripts/lib/dialects.js";
+import { describeTiming, judge, STREAM_RULE } from "../../scripts/lib/stream.js";
 
 /** Arrival times from a first arrival and the gaps after it. */
 const arrivals = (first: number, gaps: number[]) => gaps.reduce((t, g) => [...t, t.at(-1)! + g], [first]);

@@ -72,7 +72,7 @@ describe.skipIf(!nginxBinary)("tls hop", () => {
     ]);
     const hop = (JSON.parse(run.stdout) as SmokeReport).hops[0]!;
     expect(hop.status).toBe("ok");
-    expect(hop.detail).toMatch(/^\/ 200 · \/v1 streamed 9 events/);
+    expect(hop.detail).toMatch(/^\/ 200 · \/v1 streamed 12 events/);
     expect(stack.web.requests[0]!.headers.host).toBe(`${DOMAIN}:${stack.nginx.httpsPort}`);
   });
 });

@@ -1,9 +1,11 @@
 // Running one config area alone: a reader over the raw config, and what the areas before it found
 // (their own problems belong to their own tests).
 import { validateDns } from "../../../infra/config/dns.js";
+import { regionRefusers } from "../../../infra/config/function.js";
 import { validateHost } from "../../../infra/config/host.js";
 import type { RawConfig } from "../../../infra/config/keys.js";
 import { ConfigReader } from "../../../infra/config/reader.js";
+import { keyedProviders } from "../../../infra/config/secrets.js";
 import { validateSite } from "../../../infra/config/site.js";
 import { validateWeb } from "../../../infra/config/web.js";
 
@@ -23,6 +25,7 @@ export function earlier(raw: RawConfig) {
   const { web } = validateWeb(config);
   return {
     site,
+    refusers: regionRefusers(site, keyedProviders(config)),
     dnsInputs: { domain: site.domain, host, namedIp },
     tlsInputs: { domain: site.domain, local: site.local, dnsProvider: dns.provider, host, remote },
     web,

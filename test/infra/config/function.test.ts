@@ -5,13 +5,30 @@ import { ConfigReader } from "../../../infra/config/reader.js";
 import { FUNCTION_PROVIDERS } from "../../../infra/function/index.js";
 import { earlier, problemsOf } from "./areas.js";
 
-const problems = (raw: RawConfig) => problemsOf(raw, (config) => validateFunction(config, earlier(raw).site));
+const problems = (raw: RawConfig) => problemsOf(raw, (config) => validateFunction(config, earlier(raw).refusers));
+
+const SCF_REGIONS =
+  "ap-singapore, ap-tokyo, ap-seoul, ap-bangkok, ap-jakarta, ap-mumbai, na-siliconvalley, na-ashburn, na-toronto, eu-frankfurt, sa-saopaulo";
+const NOT_OPENAI = { functionProvider: "tencent", functionRegion: "ap-guangzhou", upstream: "https://api.deepseek.com" };
 
 describe("validateFunction", () => {
   it("allows China regions for an upstream that is not OpenAI", () => {
     const raw = { functionProvider: "aliyun", functionRegion: "cn-hangzhou", upstream: "https://api.deepseek.com" };
     expect(problems(raw)).toEqual([]);
-    expect(validateFunction(new ConfigReader(raw), earlier(raw).site).region).toBe("cn-hangzhou");
+    expect(validateFunction(new ConfigReader(raw), earlier(raw).refusers).region).toBe("cn-hangzhou");
+  });
+
+  it("refuses them again once the site holds a key of Anthropic or Google, who refuse those regions too", () => {
+    expect(problems({ ...NOT_OPENAI, anthropicApiKey: "sk-ant-never-shown" })).toEqual([
+      `functionRegion: "ap-guangzhou" is in mainland China, Hong Kong or Macau, where Anthropic (403 "Request not allowed"; anthropicApiKey is set) refuses requests; the proxy exists to call it from outside. Allowed values are: ${SCF_REGIONS}.`,
+    ]);
+    expect(problems({ ...NOT_OPENAI, upstream: "https://api.openai.com", anthropicApiKey: "sk-ant-1", googleApiKey: "AIza-1,AIza-2" })).toEqual([
+      `functionRegion: "ap-guangzhou" is in mainland China, Hong Kong or Macau, where OpenAI ("unsupported_country_region_territory"), Anthropic (403 "Request not allowed"; anthropicApiKey is set) and Google Gemini ("User location is not supported for the API use."; googleApiKey is set) refuse requests; the proxy exists to call them from outside. Allowed values are: ${SCF_REGIONS}.`,
+    ]);
+  });
+
+  it("lets a key go to a compatible service in those regions: only a provider's own API refuses them", () => {
+    expect(problems({ ...NOT_OPENAI, anthropicApiKey: "k", anthropicUpstream: "https://claude-compatible.example.cn" })).toEqual([]);
   });
 
   // Each bad setting and the exact sentence that names the key, the value and the fix.
@@ -24,12 +41,12 @@ describe("validateFunction", () => {
     [
       "a mainland China region with OpenAI upstream",
       { functionProvider: "tencent", functionRegion: "ap-guangzhou" },
-      'functionRegion: "ap-guangzhou" is in mainland China, Hong Kong or Macau, where OpenAI refuses requests ("unsupported_country_region_territory"); the proxy exists to call it from outside. Allowed values are: ap-singapore, ap-tokyo, ap-seoul, ap-bangkok, ap-jakarta, ap-mumbai, na-siliconvalley, na-ashburn, na-toronto, eu-frankfurt, sa-saopaulo.',
+      `functionRegion: "ap-guangzhou" is in mainland China, Hong Kong or Macau, where OpenAI ("unsupported_country_region_territory") refuses requests; the proxy exists to call it from outside. Allowed values are: ${SCF_REGIONS}.`,
     ],
     [
       "a Hong Kong region with OpenAI upstream",
       { functionProvider: "aliyun", functionRegion: "cn-hongkong" },
-      'functionRegion: "cn-hongkong" is in mainland China, Hong Kong or Macau, where OpenAI refuses requests ("unsupported_country_region_territory"); the proxy exists to call it from outside. Allowed values are: ap-southeast-1, ap-southeast-3, ap-southeast-5, ap-southeast-7, ap-northeast-1, ap-northeast-2, ap-south-1, eu-central-1, eu-west-1, us-east-1, us-west-1.',
+      'functionRegion: "cn-hongkong" is in mainland China, Hong Kong or Macau, where OpenAI ("unsupported_country_region_territory") refuses requests; the proxy exists to call it from outside. Allowed values are: ap-southeast-1, ap-southeast-3, ap-southeast-5, ap-southeast-7, ap-northeast-1, ap-northeast-2, ap-south-1, eu-central-1, eu-west-1, us-east-1, us-west-1.',
     ],
     [
       "a region the provider does not have",

@@ -19,6 +19,33 @@ describe("validateSecrets", () => {
     });
   });
 
+  it("takes each provider's server keys as one key or a comma-separated list, normalised", () => {
+    expect(secrets({ openaiApiKey: " sk-one , sk-two ,, ", anthropicApiKey: "sk-ant-1", googleApiKey: "AIza-1,AIza-2", webAccessCodeCount: "1" })).toEqual({
+      openaiApiKey: "sk-one,sk-two",
+      anthropicApiKey: "sk-ant-1",
+      googleApiKey: "AIza-1,AIza-2",
+    });
+    expect(secrets({ anthropicApiKey: " , " })).toEqual({});
+  });
+
+  it("refuses a key list with a space or a character a header cannot carry, without showing it", () => {
+    const found = problems({ googleApiKey: "AIza-ok,AIza with space", anthropicApiKey: "sk-ant-é" });
+    expect(found).toEqual([
+      "anthropicApiKey: (value hidden) has a key with spaces or characters that are not visible ASCII. Give one key, or several separated by commas.",
+      "googleApiKey: (value hidden) has a key with spaces or characters that are not visible ASCII. Give one key, or several separated by commas.",
+    ]);
+    expect(found.join("\n")).not.toMatch(/AIza|sk-ant/);
+  });
+
+  it("requires access codes with any provider's server key, naming the keys that are set", () => {
+    expect(problems({ googleApiKey: "AIza-never-shown", webAccessCodeCount: "0" })).toEqual([
+      "accessCodes: empty while googleApiKey is set and webAccessCodeCount is 0, so anyone who finds the site spends your key. Set codes (pulumi config set --secret accessCodes code1,code2) or set webAccessCodeCount to 1 or more to generate them.",
+    ]);
+    expect(problems({ openaiApiKey: "sk-1", anthropicApiKey: "sk-ant-1", webAccessCodeCount: "0" })[0]).toMatch(
+      /^accessCodes: empty while openaiApiKey and anthropicApiKey are set and webAccessCodeCount is 0, so anyone who finds the site spends your keys\./,
+    );
+  });
+
   it("holds proxyToken to the proxy's own rule: a ':' passes, a character the proxy refuses does not", () => {
     expect(secrets({ proxyToken: "0123456789:abcdef" }).proxyToken).toBe("0123456789:abcdef");
     expect(problems({ proxyToken: "0123456789abcdefé" })).toEqual([TOKEN_RULE]);
