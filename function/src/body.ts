@@ -8,8 +8,13 @@ import type { ClientRequest, IncomingMessage } from "node:http";
 export interface BodyRelay {
   /** From now on the body goes to `up`: what was held first, then what is still to come. */
   sendTo(up: ClientRequest): void;
-  /** Everything received so far is held: it can be sent again. */
-  readonly replayable: boolean;
+  /**
+   * Everything received so far is held: it can be sent again. A method, not a getter: with a getter in
+   * the object literal below, each request's whole graph (req, the upstream call, the Exchange) outlived
+   * two scavenges and was promoted (bench at 128 MB: 60 → 101 MB after 10,000 requests, no more live
+   * data). The accessor pair V8 makes per literal appears to land in old space and hold it all.
+   */
+  replayable(): boolean;
   /** Holds nothing more: the answer is known. */
   release(): void;
 }
@@ -82,7 +87,7 @@ export function relayBody(req: IncomingMessage, options: BodyOptions): BodyRelay
       if (first) start();
       if (ended) up.end();
     },
-    get replayable() {
+    replayable() {
       return held !== undefined;
     },
     release() {

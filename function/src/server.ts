@@ -293,7 +293,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
           pool!.rest(position, failure);
           (entry.keyFailures ??= []).push({ key: position + 1, status });
           const next = tried + 1 < order.length;
-          if (next && (body === undefined || body.replayable)) {
+          if (next && (body === undefined || body.replayable())) {
             tried += 1;
             // Still sending the body to the key that failed: that connection cannot be reused.
             if (!up.writableFinished) up.destroy();
