@@ -250,8 +250,10 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
 
     const attempt = (): void => {
       const position = order[tried];
-      if (position !== undefined) entry.key = position + 1;
-      if (position !== undefined) Object.assign(headers, route.keyHeaders[position]);
+      if (position !== undefined) {
+        entry.key = position + 1;
+        Object.assign(headers, route.keyHeaders[position]);
+      }
       const up = route.upstream.request({ method: entry.method, path, headers });
       const current = () => x.upstreamReq === up;
       x.upstreamReq = up;
