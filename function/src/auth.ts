@@ -18,6 +18,12 @@ export type AuthResult =
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 const NO_HEADERS: Credential = { kind: "caller", headers: {} };
+const SERVER: Credential = { kind: "server" };
+
+/** `value` as the route's auth header carries it: the caller's own key, or a server key (server.ts). */
+export function authHeaders(route: ProxyRoute, value: string): Record<string, string> {
+  return { [route.authHeader]: route.bearer ? `Bearer ${value}` : value };
+}
 
 /**
  * The check for one route, built once at startup: the token's digest is made here, not per request.
@@ -26,7 +32,6 @@ const NO_HEADERS: Credential = { kind: "caller", headers: {} };
  */
 export function authorizer(route: ProxyRoute, token: string | undefined, serverKeys: boolean): (headers: IncomingHttpHeaders, query: string) => AuthResult {
   const queryName = route.alsoAccepted.query;
-  const header = (value: string): Record<string, string> => ({ [route.authHeader]: route.bearer ? `Bearer ${value}` : value });
 
   if (token === undefined) {
     return (headers, query) => {
@@ -34,7 +39,7 @@ export function authorizer(route: ProxyRoute, token: string | undefined, serverK
       const forwarded: Record<string, string> = {};
       const own = headers[route.authHeader];
       if (typeof own === "string") forwarded[route.authHeader] = own;
-      else if (value !== undefined) Object.assign(forwarded, header(value));
+      else if (value !== undefined) Object.assign(forwarded, authHeaders(route, value));
       if (route.alsoAccepted.bearer && headers.authorization !== undefined) forwarded.authorization = headers.authorization;
       return { ok: true, credential: { kind: "caller", headers: forwarded }, query: rest };
     };
@@ -48,10 +53,10 @@ export function authorizer(route: ProxyRoute, token: string | undefined, serverK
     const { rest, value } = takeParameter(query, queryName);
     const credential = presented(route, headers) ?? value;
     if (credential !== undefined) {
-      if (isToken(credential)) return { ok: true, credential: serverKeys ? { kind: "server" } : NO_HEADERS, query: rest };
+      if (isToken(credential)) return { ok: true, credential: serverKeys ? SERVER : NO_HEADERS, query: rest };
       const split = credential.length - token.length - 1;
       if (!serverKeys && split > 0 && credential[split] === ":" && isToken(credential.slice(split + 1))) {
-        return { ok: true, credential: { kind: "caller", headers: header(credential.slice(0, split)) }, query: rest };
+        return { ok: true, credential: { kind: "caller", headers: authHeaders(route, credential.slice(0, split)) }, query: rest };
       }
     }
     const why = credential === undefined ? (route.bearer ? "no Bearer credential" : `no credential in ${display(route)}`) : "the credential does not match";

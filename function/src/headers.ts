@@ -58,7 +58,9 @@ const NONE: ReadonlySet<string> = new Set();
 
 function connectionNamed(headers: IncomingHttpHeaders): ReadonlySet<string> {
   const value = headers.connection;
-  return value === undefined ? NONE : new Set(value.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean));
+  // The usual `keep-alive` or `close` names nothing that is not dropped anyway: no Set per message.
+  if (value === undefined || HOP_BY_HOP.has(value.trim().toLowerCase())) return NONE;
+  return new Set(value.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean));
 }
 
 /** `credential`: the auth headers to send (auth.ts); `defaults`: sent when the caller sent none (the route's). */

@@ -47,7 +47,6 @@ export function keyFailure(provider: Provider, status: number, body: string): Ke
 }
 
 export interface KeyPool {
-  readonly size: number;
   /** Key positions (0-based) in the order to try them now: as listed, resting keys last, soonest back first. */
   order(): number[];
   rest(position: number, failure: KeyFailure): void;
@@ -59,7 +58,6 @@ export function keyPool(size: number, now: () => number): KeyPool {
   const restUntil = new Array<number>(size).fill(0);
   const positions = restUntil.map((_, i) => i);
   return {
-    size,
     order() {
       const t = now();
       if (restUntil.every((until) => until <= t)) return positions;

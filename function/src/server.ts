@@ -1,11 +1,11 @@
 // The proxy's request flow. Each request passes, in order: framing → CORS preflight → target → method →
 // auth → declared size → relay. Errors of its own go out through `reply`; the status of each comes from
 // errors.ts and nowhere else.
-import type { ClientRequest, IncomingMessage, Server, ServerResponse } from "node:http";
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { Readable } from "node:stream";
 import { PROVIDERS, PROXY_ROUTES, RELAYED_METHODS, TRIGGER_METHODS, type Provider, type ProxyRoute } from "../../contract.js";
-import { authorizer, type AuthResult, type Credential } from "./auth.js";
+import { authHeaders, authorizer, type AuthResult, type Credential } from "./auth.js";
 import { relayBody, type BodyRelay } from "./body.js";
 import type { ProxyConfig } from "./config.js";
 import { fromClientError, ProxyError, toProxyError, errorCode, type ProxyErrorCode } from "./errors.js";
@@ -28,7 +28,18 @@ import { loggablePath, maskedPath, resolveTarget } from "./target.js";
 import { createUpstream, mayRetry, type Upstream } from "./upstream.js";
 
 const RELAYED = new Set<string>(RELAYED_METHODS);
+const ALLOWED = TRIGGER_METHODS.join(", ");
 const HEALTH_BODY = JSON.stringify({ status: "ok" });
+const HEALTH_HEADERS: Readonly<OutgoingHttpHeaders> = {
+  ...CORS_RESPONSE,
+  "content-type": "application/json",
+  "cache-control": "no-store",
+  "content-length": Buffer.byteLength(HEALTH_BODY),
+};
+// Key positions to try (relay): a single server key, or the caller's own credential (`undefined`).
+const FIRST_KEY: readonly number[] = [0];
+const OWN_CREDENTIAL: readonly undefined[] = [undefined];
+const NO_HEADERS: Readonly<Record<string, string>> = {};
 
 // Above the 60 s an Nginx upstream keep-alive holds an idle connection, so that the proxy never closes
 // a connection the hop in front is about to reuse (the same race as upstream.ts, one hop earlier).
@@ -94,7 +105,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
           host: base.host,
           authorize: authorizer(table, config.token, keys.length > 0),
           keys,
-          keyHeaders: keys.map((key) => ({ [table.authHeader]: table.bearer ? `Bearer ${key}` : key })),
+          keyHeaders: keys.map((key) => authHeaders(table, key)),
           pool: keys.length > 1 ? keyPool(keys.length, now) : undefined,
         },
       ];
@@ -132,13 +143,13 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
     if (!res.socket) return void res.once("socket", () => handle(req, res));
     const x = track(req, res);
     if (draining) res.setHeader("connection", "close");
-    guarded(x, () => route(x));
+    guarded(x, route);
   }
 
   /** A bug must cost one request, not the instance and every stream it carries. */
-  function guarded(x: Exchange, step: () => void): void {
+  function guarded(x: Exchange, step: (x: Exchange) => void): void {
     try {
-      step();
+      step(x);
     } catch (err) {
       process.stderr.write(`gptsite proxy: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       x.upstreamReq?.destroy();
@@ -164,13 +175,13 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
       x.entry.provider = target.provider;
     }
     if (target.kind === "health") {
-      res.writeHead(200, { ...CORS_RESPONSE, "content-type": "application/json", "cache-control": "no-store", "content-length": Buffer.byteLength(HEALTH_BODY) });
+      res.writeHead(200, HEALTH_HEADERS);
       res.end(req.method === "HEAD" ? undefined : HEALTH_BODY);
       return;
     }
     if (!RELAYED.has(x.entry.method)) {
-      res.setHeader("allow", TRIGGER_METHODS.join(", "));
-      return reply(x, new ProxyError("method_not_allowed", `${x.entry.method}; allowed: ${TRIGGER_METHODS.join(", ")}`));
+      res.setHeader("allow", ALLOWED);
+      return reply(x, new ProxyError("method_not_allowed", `${x.entry.method}; allowed: ${ALLOWED}`));
     }
     const route = routes[target.provider];
     const auth = route.authorize(req.headers, target.query);
@@ -186,7 +197,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
       req,
       res,
       started: process.hrtime.bigint(),
-      entry: { method: req.method ?? "", provider: undefined, path: loggablePath(req.url ?? ""), status: 0, in: 0, out: 0, ttfbMs: null, ms: 0 },
+      // `path`: the target's logPath once resolved (route), else made from the raw target at the end.
+      entry: { method: req.method ?? "", provider: undefined, path: "", status: 0, in: 0, out: 0, ttfbMs: null, ms: 0 },
     };
     responding.set(req.socket, res);
     res.on("close", () => {
@@ -197,6 +209,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
         x.failure ??= "client_closed";
       }
       x.entry.status = res.headersSent ? res.statusCode : 499;
+      if (x.entry.path === "") x.entry.path = loggablePath(req.url ?? "");
       // Refused here or upstream: whatever the caller put in the path is not the log's to keep.
       if (x.entry.status >= 400) x.entry.path = maskedPath(x.entry.path);
       x.entry.ms = elapsed(x);
@@ -214,11 +227,12 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
    */
   function relay(x: Exchange, route: Route, path: string, credential: Credential): void {
     const { req, entry } = x;
-    const base = upstreamRequestHeaders(req.headers, route.host, credential.kind === "caller" ? credential.headers : {}, route.table.defaultHeaders);
+    // A server key goes in per attempt, in place: the upstream request copies its headers when made.
+    const headers = upstreamRequestHeaders(req.headers, route.host, credential.kind === "caller" ? credential.headers : NO_HEADERS, route.table.defaultHeaders);
     const hasBody = hasRequestBody(req);
     const { pool } = route;
     // Key positions in the order to try them; `undefined`: the caller's own credential, once.
-    const order: ReadonlyArray<number | undefined> = credential.kind === "server" ? (pool?.order() ?? [0]) : [undefined];
+    const order: ReadonlyArray<number | undefined> = credential.kind === "server" ? (pool?.order() ?? FIRST_KEY) : OWN_CREDENTIAL;
     const failover = credential.kind === "server" && pool !== undefined;
     const body: BodyRelay | undefined = hasBody
       ? relayBody(req, {
@@ -236,8 +250,11 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
 
     const attempt = (): void => {
       const position = order[tried];
-      if (position !== undefined) entry.key = position + 1;
-      const up = route.upstream.request({ method: entry.method, path, headers: position === undefined ? base : { ...base, ...route.keyHeaders[position] } });
+      if (position !== undefined) {
+        entry.key = position + 1;
+        Object.assign(headers, route.keyHeaders[position]);
+      }
+      const up = route.upstream.request({ method: entry.method, path, headers });
       const current = () => x.upstreamReq === up;
       x.upstreamReq = up;
       entry.reused = up.reusedSocket;
@@ -404,15 +421,16 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
     if (res.headersSent || res.destroyed) return;
     x.failure ??= e.code;
     const body = JSON.stringify(e.toJSON());
+    const length = Buffer.byteLength(body);
     res.writeHead(e.status, {
       ...CORS_RESPONSE,
       "content-type": "application/json",
-      "content-length": Buffer.byteLength(body),
+      "content-length": length,
       // A body we will not read: close rather than read it to the end to keep the connection.
       ...(hasRequestBody(req) && !req.complete ? { connection: "close" } : {}),
     });
     res.end(body);
-    x.entry.out = Buffer.byteLength(body);
+    x.entry.out = length;
   }
 
   /** For what Node hands over below the request level (CONNECT, parse errors): write and close. */

@@ -4,7 +4,7 @@
 // path parameters (`/v1/..;/admin`: servers that read `;` as a parameter see `..`), and an encoded `%`
 // (`%252e`: a server that decodes once more sees a dot).
 import { ProxyError } from "./errors.js";
-import { PROVIDERS, PROXY_ROUTES, PROXY_TOKEN_MIN_LENGTH, type Provider } from "../../contract.js";
+import { PROVIDERS, PROXY_TOKEN_MIN_LENGTH, routePrefixes, type Provider } from "../../contract.js";
 
 export type Target =
   | { readonly kind: "health" }
@@ -62,15 +62,22 @@ export function resolveTarget(raw: string): Target {
   return { kind: "error", error: new ProxyError("not_found") };
 }
 
-// Each route as path segments: its mount (none for OpenAI's), then one of its versions.
-const ROUTES = PROVIDERS.flatMap((provider) => {
-  const { mount, versions } = PROXY_ROUTES[provider];
-  const mounted = mount === "" ? [] : mount.slice(1).split("/");
-  return versions.map((version) => ({ provider, prefix: [...mounted, version], mountSegments: mounted.length }));
-});
+// Each route prefix (contract.ts routePrefixes) as path segments: its mount (none for OpenAI's), then one of its versions.
+const ROUTES = PROVIDERS.flatMap((provider) =>
+  routePrefixes(provider).map((routePrefix) => {
+    const prefix = routePrefix.slice(1, -1).split("/");
+    return { provider, prefix, mountSegments: prefix.length - 1 };
+  }),
+);
 
+// Plain loops: find() and every() would make a closure per route for every request.
 function routeOf(segments: readonly string[]): (typeof ROUTES)[number] | undefined {
-  return ROUTES.find((route) => route.prefix.every((segment, i) => segments[i] === segment));
+  next: for (let r = 0; r < ROUTES.length; r++) {
+    const { prefix } = ROUTES[r]!;
+    for (let i = 0; i < prefix.length; i++) if (segments[i] !== prefix[i]) continue next;
+    return ROUTES[r];
+  }
+  return undefined;
 }
 
 function malformed(why: string): Target {
