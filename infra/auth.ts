@@ -48,7 +48,8 @@ export interface CredentialsArgs {
 
 /** The site's secrets, generated with @pulumi/random where not given; every one a secret Output. */
 export class Credentials extends pulumi.ComponentResource {
-  readonly wiring: AuthWiring;
+  /** The providers the site holds a server key for, in PROVIDERS order. */
+  readonly keyed: Provider[];
   readonly proxyToken?: pulumi.Output<string>;
   readonly accessCodes?: pulumi.Output<string>;
   /** The keys the proxy holds, by provider. */
@@ -58,21 +59,26 @@ export class Credentials extends pulumi.ComponentResource {
 
   constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("gptsite:site:Credentials", name, {}, opts);
-    const keyed = PROVIDERS.filter((provider) => args.apiKeys[provider] !== undefined);
-    this.wiring = authWiring({ keyed, runsProxy: args.runsProxy });
+    this.keyed = PROVIDERS.filter((provider) => args.apiKeys[provider] !== undefined);
+    const wiring = authWiring({ keyed: this.keyed, runsProxy: args.runsProxy });
     const generate = (suffix: string, length: number) =>
       pulumi.secret(new random.RandomPassword(`${name}-${suffix}`, { length, special: false }, { parent: this }).result);
 
     if (args.runsProxy) this.proxyToken = args.proxyToken ?? generate("proxy-token", 40);
     if (args.accessCodes) this.accessCodes = args.accessCodes;
-    else if (this.wiring.needsAccessCodes && args.accessCodeCount > 0) {
+    else if (wiring.needsAccessCodes && args.accessCodeCount > 0) {
       const codes = Array.from({ length: args.accessCodeCount }, (_, i) => generate(`access-code-${i + 1}`, 16));
       this.accessCodes = pulumi.secret(pulumi.all(codes).apply((values) => values.join(",")));
     }
-    this.proxyApiKeys = Object.fromEntries(this.wiring.proxyHolds.map((provider) => [provider, args.apiKeys[provider]!]));
+    this.proxyApiKeys = Object.fromEntries(wiring.proxyHolds.map((provider) => [provider, args.apiKeys[provider]!]));
     const webKey = (provider: Provider) =>
-      ({ proxyToken: this.proxyToken, apiKey: args.apiKeys[provider], none: undefined })[this.wiring.webKeys[provider]];
-    this.webApiKeys = Object.fromEntries(PROVIDERS.flatMap((provider) => (webKey(provider) ? [[provider, webKey(provider)!]] : [])));
+      ({ proxyToken: this.proxyToken, apiKey: args.apiKeys[provider], none: undefined })[wiring.webKeys[provider]];
+    this.webApiKeys = Object.fromEntries(
+      PROVIDERS.flatMap((provider) => {
+        const key = webKey(provider);
+        return key ? [[provider, key]] : [];
+      }),
+    );
     this.registerOutputs({});
   }
 }

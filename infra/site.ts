@@ -1,7 +1,7 @@
 // The composition: validated settings in, the whole chain out. Providers are picked from the tables
 // in function/, dns/ and tls/ by the configured names; nothing here branches on a provider's name.
 import * as pulumi from "@pulumi/pulumi";
-import { MAX_BODY_BYTES, PROVIDERS, PROXY_ROUTES, type Provider } from "../contract.js";
+import { MAX_BODY_BYTES, PROXY_ROUTES, type Provider } from "../contract.js";
 import type { FunctionArtifacts } from "../function/build.js";
 import { NEXTCHAT_HOST_PORT, proxyApiBases } from "../web/nextchat.js";
 import { Credentials } from "./auth.js";
@@ -46,10 +46,11 @@ export async function deploySite(
   build: () => Promise<FunctionArtifacts>,
 ): Promise<SiteOutputs> {
   const fnSettings = settings.function;
-  const apiKeys = serverKeys(settings.secrets);
+  const functionProvider = functionProviders[fnSettings.provider];
+  const tlsProvider = tlsProviders[settings.tls.mode];
   const credentials = new Credentials("credentials", {
-    runsProxy: functionProviders[fnSettings.provider].runsProxy,
-    apiKeys,
+    runsProxy: functionProvider.runsProxy,
+    apiKeys: serverKeys(settings.secrets),
     accessCodeCount: settings.web.accessCodeCount,
     ...(settings.secrets.accessCodes ? { accessCodes: settings.secrets.accessCodes } : {}),
     ...(settings.secrets.proxyToken ? { proxyToken: settings.secrets.proxyToken } : {}),
@@ -77,7 +78,7 @@ export async function deploySite(
       }
     : undefined;
   const context: ProviderContext = { settings, host, ...(proxy ? { proxy } : {}) };
-  const fn = functionProviders[fnSettings.provider].create("proxy", context);
+  const fn = functionProvider.create("proxy", context);
 
   const web = new WebUi(
     "web",
@@ -95,7 +96,7 @@ export async function deploySite(
   );
 
   dnsProviders[settings.dns.provider].create("site", context);
-  const certificate = tlsProviders[settings.tls.mode].create("tls", context);
+  const certificate = tlsProvider.create("tls", context);
 
   new NginxSite(
     "nginx",
@@ -122,7 +123,7 @@ export async function deploySite(
     { ...onHost, dependsOn: [web, ...(fn instanceof pulumi.Resource ? [fn] : [])] },
   );
 
-  const siteUrl = tlsProviders[settings.tls.mode].encrypts
+  const siteUrl = tlsProvider.encrypts
     ? origin("https", settings.domain, settings.host.httpsPort)
     : origin("http", settings.domain, settings.host.httpPort);
   const webHost = settings.web.bindAddress === "0.0.0.0" ? settings.host.ip : settings.web.bindAddress;
@@ -135,7 +136,7 @@ export async function deploySite(
           googleBaseUrl: pulumi.output(`${siteUrl}${PROXY_ROUTES.google.mount}`),
         }
       : {}),
-    serverKeys: pulumi.output(PROVIDERS.filter((provider) => apiKeys[provider] !== undefined)),
+    serverKeys: pulumi.output(credentials.keyed),
     functionUrl: fn.url,
     webUrl: pulumi.output(origin("http", webHost, NEXTCHAT_HOST_PORT)),
     hostIp: pulumi.output(settings.host.ip),

@@ -59,23 +59,17 @@ export const STANDIN_PAGE = "<!doctype html><html><head><title>NextChat</title><
 /** Reads the container environment the way NextChat does (CODE, each provider's URL and key, HIDE_USER_API_KEY, HOSTNAME, PORT). */
 export function standinFromEnv(env: NodeJS.ProcessEnv): { options: StandinOptions; listen: StandinListen } {
   const codes = (env.CODE ?? "").split(",").map((c) => c.trim()).filter(Boolean);
-  const set = (option: keyof StandinOptions, name: string) => (env[name] ? { [option]: env[name] } : {});
-  return {
-    options: {
-      baseUrl: env.BASE_URL || "https://api.openai.com",
-      codes,
-      ...Object.assign(
-        {},
-        ...PROVIDERS.flatMap((provider) => [
-          ...(provider === "openai" ? [] : [set(OPTION_NAMES[provider].url, NEXTCHAT_PROVIDERS[provider].urlEnv)]),
-          set(OPTION_NAMES[provider].key, NEXTCHAT_PROVIDERS[provider].keyEnv),
-        ]),
-      ),
-      // NextChat reads it as `!!process.env.HIDE_USER_API_KEY`: any value, even "0", turns it on.
-      hideUserApiKey: !!env.HIDE_USER_API_KEY,
-    },
-    listen: { host: env.HOSTNAME || "0.0.0.0", port: Number(env.PORT || 3000) },
-  };
+  const options: StandinOptions = { baseUrl: env.BASE_URL || PROXY_ROUTES.openai.defaultBase, codes };
+  for (const provider of PROVIDERS) {
+    const { url, key } = OPTION_NAMES[provider];
+    const { urlEnv, keyEnv } = NEXTCHAT_PROVIDERS[provider];
+    // BASE_URL is read above, with its default.
+    if (provider !== "openai" && env[urlEnv]) options[url] = env[urlEnv];
+    if (env[keyEnv]) options[key] = env[keyEnv];
+  }
+  // NextChat reads it as `!!process.env.HIDE_USER_API_KEY`: any value, even "0", turns it on.
+  options.hideUserApiKey = !!env.HIDE_USER_API_KEY;
+  return { options, listen: { host: env.HOSTNAME || "0.0.0.0", port: Number(env.PORT || 3000) } };
 }
 
 export class NextChatStandin {
@@ -164,7 +158,6 @@ export class NextChatStandin {
     if (auth.error) return json(res, 401, { error: true, msg: auth.error });
     const bearer = auth.authorization.replace(/^Bearer /, "").trim();
     const headers: http.OutgoingHttpHeaders = { "content-type": req.headers["content-type"] ?? "application/json" };
-    const base = (url: string) => url.replace(/\/+$/, "");
     let target: string;
     if (provider === "openai") {
       if (auth.authorization) headers.authorization = auth.authorization;
@@ -201,6 +194,9 @@ export class NextChatStandin {
     relay(req, res, `${baseUrl}/${rest}`, headers, (err) => json(res, 500, { error: true, msg: `${err.message}` }));
   }
 }
+
+/** A base URL without its trailing slashes. */
+const base = (url: string) => url.replace(/\/+$/, "");
 
 const PROXY_SKIPPED_HEADERS = new Set(["connection", "host", "origin", "referer", "cookie", "content-length", "transfer-encoding"]);
 

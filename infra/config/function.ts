@@ -39,7 +39,8 @@ export function validateFunction(config: ConfigReader, refusers: readonly Provid
     }
   }
   const memoryMb = config.integer("functionMemoryMb", 1, 65536, rules.memory.text);
-  if (provider && Number.isInteger(memoryMb) && memoryMb >= 1 && !rules.memory.allowed(memoryMb)) {
+  // integer() reads a non-number as the default; one below 1 is already reported as out of range.
+  if (provider && memoryMb >= 1 && !rules.memory.allowed(memoryMb)) {
     config.problem(`functionMemoryMb: ${memoryMb} is not allowed on ${rules.title}. Allowed values are: ${rules.memory.text}.`);
   }
   const timeoutSec = config.integer(

@@ -71,9 +71,6 @@ export const PROVIDER_CONFIG = {
   google: { title: "Google Gemini", upstream: "googleUpstream", apiKey: "googleApiKey", refusal: '"User location is not supported for the API use."' },
 } as const satisfies Record<Provider, { title: string; upstream: ConfigKey; apiKey: ConfigKey; refusal: string }>;
 
-/** The config key of a provider's server keys (openaiApiKey…). */
-export type ApiKeyName = (typeof PROVIDER_CONFIG)[Provider]["apiKey"];
-
 /** Stack config as Pulumi hands it over: key (without `gptsite:`) → string value. */
 export type RawConfig = Readonly<Record<string, string | undefined>>;
 
