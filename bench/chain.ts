@@ -3,8 +3,7 @@
 // rendered site in the system Nginx.
 import { unpackBuiltProxy } from "../chain/bundle.js";
 import { findNginx, NGINX_MISSING, startNginx, type RunningNginx } from "../chain/nginx.js";
-import type { NodeServer } from "../chain/process.js";
-import { spawnProxy } from "../chain/proxy.js";
+import { spawnProxy, type SpawnedProxy } from "../chain/proxy.js";
 import { MEMORY_ENV, nodeFlagsFor } from "../function/src/limits.js";
 import { healthz, type Probe } from "./process.js";
 
@@ -41,7 +40,7 @@ export function nodeFlagsAt(built: BuiltProxy, memoryMb: number): readonly strin
  * The proxy as a function of `memoryMb` starts it (its bootstrap, with `built.node`; or `node <nodeFlags>`
  * when the run compares flags), relaying to `upstreamUrl`; ready once `probe` succeeds (default /healthz).
  */
-export function startBuiltProxy(built: BuiltProxy, memoryMb: number, upstreamUrl: string, probe: Probe = healthz): Promise<NodeServer> {
+export function startBuiltProxy(built: BuiltProxy, memoryMb: number, upstreamUrl: string, probe: Probe = healthz): Promise<SpawnedProxy> {
   return spawnProxy({
     dir: built.dir,
     node: built.node,
@@ -50,15 +49,6 @@ export function startBuiltProxy(built: BuiltProxy, memoryMb: number, upstreamUrl
     env: { UPSTREAM_URL: upstreamUrl, ANTHROPIC_UPSTREAM_URL: upstreamUrl, GOOGLE_UPSTREAM_URL: upstreamUrl, [MEMORY_ENV]: String(memoryMb) },
     probe,
   });
-}
-
-/** The proxy's request log lines (stdout), parsed; startup and shutdown events left out. */
-export function requestLogs(proxy: NodeServer): Array<Record<string, unknown>> {
-  return proxy
-    .stdout()
-    .split("\n")
-    .filter((line) => line.includes('"status":'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 const nginxBinary = findNginx();

@@ -3,6 +3,7 @@
 // time a process has used.
 import { readFile } from "node:fs/promises";
 import http from "node:http";
+import { PROXY_HEALTH_PATH } from "../contract.js";
 import { startNodeServer, type NodeServer, type Probe } from "../chain/process.js";
 
 export type { Probe } from "../chain/process.js";
@@ -10,7 +11,7 @@ export type { Probe } from "../chain/process.js";
 /** GET /healthz answers 200 (the proxy's health route; the hello-world answers 200 to anything). */
 export const healthz: Probe = (baseUrl) =>
   new Promise((resolve) => {
-    const req = http.get(`${baseUrl}/healthz`, { agent: false }, (res) => {
+    const req = http.get(`${baseUrl}${PROXY_HEALTH_PATH}`, { agent: false }, (res) => {
       res.resume();
       resolve(res.statusCode === 200);
     });

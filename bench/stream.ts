@@ -7,7 +7,8 @@
 import http from "node:http";
 import { PROXY_ROUTES, type Provider } from "../contract.js";
 import { Teardown } from "../chain/teardown.js";
-import { startUpstream, type TestUpstream } from "../chain/upstream.js";
+import { DEFAULT_MODELS, startUpstream, type TestUpstream } from "../chain/upstream.js";
+import { authHeaders, DIALECTS } from "../scripts/lib/dialects.js";
 import { nginxMissing, startBuiltProxy, startFrontNginx, type BuiltProxy } from "./chain.js";
 import { CHAT_HEADERS, CHAT_PATH, STREAM_BODY } from "./load.js";
 import { figure, median, nsToMs, pairwise, percentile, type Figure } from "./stats.js";
@@ -28,13 +29,18 @@ interface BenchRequest {
   readonly separator: string;
 }
 
-const MESSAGES_BODY = JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 1024, stream: true, messages: [{ role: "user", content: "bench" }] });
-const GEMINI_BODY = JSON.stringify({ contents: [{ role: "user", parts: [{ text: "bench" }] }] });
+/** A streamed chat in the provider's dialect, as smoke asks for one (scripts/lib/dialects.ts), with a made-up key in its header. */
+function dialectRequest(provider: Provider, key: string, separator: string): BenchRequest {
+  const dialect = DIALECTS[provider];
+  const model = DEFAULT_MODELS[provider];
+  const headers = { "content-type": "application/json", ...dialect.headers, ...authHeaders(provider, key) };
+  return { path: dialect.chatPath(model), body: JSON.stringify(dialect.body(model, "bench")), headers, separator };
+}
 
 const REQUESTS: Readonly<Record<Provider, BenchRequest>> = {
   openai: { path: CHAT_PATH, body: STREAM_BODY, headers: CHAT_HEADERS, separator: "\n\n" },
-  anthropic: { path: "/v1/messages", body: MESSAGES_BODY, headers: { "content-type": "application/json", "x-api-key": "sk-ant-bench", "anthropic-version": "2023-06-01" }, separator: "\n\n" },
-  google: { path: "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", body: GEMINI_BODY, headers: { "content-type": "application/json", "x-goog-api-key": "AIza-bench" }, separator: "\r\n\r\n" },
+  anthropic: dialectRequest("anthropic", "sk-ant-bench", "\n\n"),
+  google: dialectRequest("google", "AIza-bench", "\r\n\r\n"),
 };
 
 /**

@@ -1,6 +1,7 @@
 // Non-streaming requests per second and latency at a fixed concurrency, direct to the upstream and
 // through the proxy, run after run in turn. The upstream runs in its own process (upstream-process.ts).
-import { requestLogs, startBuiltProxy, type BuiltProxy } from "./chain.js";
+import { requestLogs } from "../chain/proxy.js";
+import { startBuiltProxy, type BuiltProxy } from "./chain.js";
 import { load, type LoadResult } from "./load.js";
 import { figure, pairwise, percentile, type Figure } from "./stats.js";
 import { cpuTimeMs } from "./process.js";

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { chalk } from "zx";
 import { EXIT, stringFlag, UsageError } from "./lib/cli.js";
 import { smokeAndPrint } from "./lib/present.js";
+import { targetSecrets } from "./lib/smoke.js";
 import { Redactor } from "./lib/secrets.js";
 import { parseSmokeArgs, SMOKE_HELP, smokeSettings, smokeTarget } from "./lib/smoke-args.js";
 
@@ -21,7 +22,7 @@ try {
     for (const secret of ["proxy-token", "access-code", "key", "anthropic-key", "google-key"]) redactor.add(stringFlag(args.flags, secret));
     const settings = await smokeSettings(args.flags);
     const target = await smokeTarget(args.flags, projectDir);
-    for (const secret of [target.proxyToken, target.accessCode, target.apiKey, target.anthropicKey, target.googleKey]) redactor.add(secret);
+    for (const secret of targetSecrets(target)) redactor.add(secret);
     const report = await smokeAndPrint(target, settings);
     process.exitCode = report.exitCode;
   }

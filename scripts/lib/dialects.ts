@@ -20,6 +20,8 @@ export interface Dialect {
   /** Headers the API wants besides the key. */
   readonly headers: Readonly<Record<string, string>>;
   read(data: string): EventReading;
+  /** How it says the answer is complete, for the message about a stream that ended without it. */
+  readonly end: string;
 }
 
 export const DIALECTS: Readonly<Record<Provider, Dialect>> = {
@@ -27,6 +29,7 @@ export const DIALECTS: Readonly<Record<Provider, Dialect>> = {
     chatPath: () => "/v1/chat/completions",
     body: (model, prompt) => ({ model, stream: true, messages: [{ role: "user", content: prompt }] }),
     headers: {},
+    end: "[DONE]",
     read(data) {
       if (data === "[DONE]") return { done: true };
       const event = parseJson(data) as { choices?: { delta?: { content?: string } }[]; error?: unknown } | undefined;
@@ -37,6 +40,7 @@ export const DIALECTS: Readonly<Record<Provider, Dialect>> = {
     chatPath: () => "/v1/messages",
     body: (model, prompt) => ({ model, max_tokens: 64, stream: true, messages: [{ role: "user", content: prompt }] }),
     headers: { "anthropic-version": PROXY_ROUTES.anthropic.defaultHeaders["anthropic-version"]! },
+    end: "message_stop",
     read(data) {
       const event = parseJson(data) as { type?: string; delta?: { text?: string } } | undefined;
       if (event?.type === "error") return { error: bodyError(data) };
@@ -47,6 +51,7 @@ export const DIALECTS: Readonly<Record<Provider, Dialect>> = {
     chatPath: (model) => `/v1beta/models/${encodeURIComponent(model)}:streamGenerateContent?alt=sse`,
     body: (_model, prompt) => ({ contents: [{ role: "user", parts: [{ text: prompt }] }] }),
     headers: {},
+    end: "a finishReason",
     read(data) {
       const event = parseJson(data) as { candidates?: { content?: { parts?: { text?: string }[] }; finishReason?: string }[]; error?: unknown } | undefined;
       if (event?.error) return { error: bodyError(data) };

@@ -1,6 +1,6 @@
 // `npm run local` command line.
 import { randomBytes } from "node:crypto";
-import { PROXY_PORT, PROXY_ROUTES, PROXY_TOKEN_RULE, proxyTokenProblem, type Provider } from "../../contract.js";
+import { PROVIDERS, PROXY_PORT, PROXY_ROUTES, PROXY_TOKEN_RULE, proxyTokenProblem, type Provider } from "../../contract.js";
 import { NEXTCHAT_HOST_PORT, NEXTCHAT_IMAGE } from "../../web/nextchat.js";
 import { isExecutable } from "../../chain/nginx.js";
 import { numberFlag, parseFlags, stringFlag, urlFlag, UsageError, type Flags } from "./cli.js";
@@ -9,7 +9,7 @@ export const OPENAI_URL = PROXY_ROUTES.openai.defaultBase;
 
 /** The providers beside OpenAI, whose keys `npm run local` takes from their variables (ANTHROPIC_API_KEY, GOOGLE_API_KEY). */
 export type OtherProvider = Exclude<Provider, "openai">;
-export const OTHER_PROVIDERS: readonly OtherProvider[] = ["anthropic", "google"];
+export const OTHER_PROVIDERS: readonly OtherProvider[] = PROVIDERS.filter((provider): provider is OtherProvider => provider !== "openai");
 
 export type UpstreamChoice =
   /** The built-in offline upstream: canned answers in each provider's format, nothing leaves this machine. */

@@ -18,14 +18,6 @@ export const HOPS = [
 ] as const;
 export type HopName = (typeof HOPS)[number];
 
-/** The hops that chat through one provider's routes. */
-export type ChatHop = "function" | "web" | "nginx" | "e2e";
-
-/** The hop of `hop` for `provider`: `nginx` for OpenAI, `nginx-anthropic` for Anthropic. */
-export function providerHop(hop: ChatHop, provider: Provider): HopName {
-  return (provider === "openai" ? hop : `${hop}-${provider}`) as HopName;
-}
-
 /** The provider a hop chats with, if it chats. */
 export function hopProvider(hop: HopName): Provider | undefined {
   if (hop === "dns" || hop === "tls") return undefined;

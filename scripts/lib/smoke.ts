@@ -2,7 +2,7 @@
 // bounded network steps; a hop that throws fails with the error's message, and every detail is
 // masked before it leaves here.
 import { performance } from "node:perf_hooks";
-import type { Provider } from "../../contract.js";
+import { PROVIDERS, type Provider } from "../../contract.js";
 import { checkBilling } from "./billing.js";
 import { dnsHop } from "./hops/dns.js";
 import { e2eHop } from "./hops/e2e.js";
@@ -14,7 +14,7 @@ import { webHop } from "./hops/web.js";
 import { hopProvider, tally, type HopName, type HopResult, type SmokeReport } from "./report.js";
 import { Redactor } from "./secrets.js";
 import type { SmokeSettings } from "./smoke-args.js";
-import type { SmokeTarget } from "./target.js";
+import { OWN_KEY, type SmokeTarget } from "./target.js";
 
 const on = (hop: ProviderHop, provider: Provider): Hop => (ctx) => hop(ctx, provider);
 
@@ -47,9 +47,14 @@ export interface RunHooks {
   alsoMask?: readonly (string | undefined)[];
 }
 
+/** The secrets a target holds: its token, access code and own keys. */
+export function targetSecrets(target: SmokeTarget): (string | undefined)[] {
+  return [target.proxyToken, target.accessCode, ...PROVIDERS.map((provider) => target[OWN_KEY[provider]])];
+}
+
 /** The secrets of a target, to mask in everything printed about it. */
 export function redactorFor(target: SmokeTarget, alsoMask: readonly (string | undefined)[] = []): Redactor {
-  return new Redactor([target.proxyToken, target.accessCode, target.apiKey, target.anthropicKey, target.googleKey, ...alsoMask]);
+  return new Redactor([...targetSecrets(target), ...alsoMask]);
 }
 
 export async function runSmoke(target: SmokeTarget, settings: SmokeSettings, hooks: RunHooks = {}): Promise<SmokeReport> {

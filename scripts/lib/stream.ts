@@ -19,9 +19,6 @@ import { decoded, open, readText, type HttpRequest } from "./http.js";
 
 export const STREAM_RULE = { minEvents: 8, burstGapMs: 10, minWaitMs: 50 } as const;
 
-/** How each dialect says the answer is complete. */
-const END_OF: Record<Provider, string> = { openai: "[DONE]", anthropic: "message_stop", google: "a finishReason" };
-
 /** Asks for ~30 tokens: enough events to judge the stream, a negligible cost. */
 export const CHAT_PROMPT = "Count from 1 to 15, separated by commas, and write nothing else.";
 
@@ -86,7 +83,7 @@ export async function streamChat(url: string, request: ChatRequest): Promise<Cha
   } catch (err) {
     error ??= `the stream broke off after ${times.length} events: ${(err as Error).message}`;
   }
-  if (!done) error ??= `the stream ended after ${times.length} events without ${END_OF[provider]}`;
+  if (!done) error ??= `the stream ended after ${times.length} events without ${dialect.end}`;
   return { ...base, content, timing: judge(times), ...(error ? { error } : {}) };
 }
 
