@@ -16,7 +16,6 @@ export interface EngineSettings {
   addressPool: string;
   /** The PATH the harness searches for pulumi, go, dockerd, docker and debootstrap. */
   path: string;
-  ci: boolean;
 }
 
 export function engineSettings(env: NodeJS.ProcessEnv = process.env): EngineSettings {
@@ -31,7 +30,6 @@ export function engineSettings(env: NodeJS.ProcessEnv = process.env): EngineSett
     addressPool: env.GPTSITE_ENGINE_ADDRESS_POOL || defaultAddressPool(cacheDir),
     // dockerd and debootstrap live in /usr/sbin, which a non-root PATH often leaves out.
     path: [env.PATH ?? "", "/usr/sbin", "/sbin", "/usr/local/go/bin"].filter(Boolean).join(":"),
-    ci: !!env.CI,
   };
 }
 

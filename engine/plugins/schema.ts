@@ -7,6 +7,7 @@
 // Terraform plan does: a property left out is its zero value, unless it is Optional+Computed (then the
 // provider's value stands); sets compare without order; a change to a ForceNew property replaces.
 import { randomBytes } from "node:crypto";
+import type { Context, ResourceHandler } from "./serve.js";
 import { containsUnknown, isObject, isSecret, reveal, secret, UNKNOWN, type Json, type JsonObject } from "./values.js";
 
 export type Type =
@@ -56,6 +57,12 @@ export function check(schema: ResourceSchema, name: string, news: JsonObject): {
     failures.push({ property: path, reason: `${reason}. Examine values at '${name}.${path}'.` });
   const inputs = checkObject(schema.props, schema.unimplemented, news, "", fail, schema.token);
   return { inputs, failures };
+}
+
+/** Check as the provider runs it (serve.ts): the schema's check, then the handler's own work when that passed. */
+export function checkInputs(h: ResourceHandler, ctx: Context, olds: JsonObject, news: JsonObject): { inputs: JsonObject; failures: CheckFailure[] } {
+  const checked = check(h.schema, ctx.name, news);
+  return checked.failures.length > 0 || !h.checkMore ? checked : h.checkMore(ctx, olds, checked.inputs, news);
 }
 
 type Fail = (path: string, reason: string) => void;

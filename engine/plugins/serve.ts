@@ -9,7 +9,7 @@
 //   a resource that exists but did not come up (the engine keeps it in the state, as the bridge does).
 import * as grpc from "@grpc/grpc-js";
 import { main, type Provider } from "@pulumi/pulumi/provider/index.js";
-import { check, diff, type CheckFailure, type ResourceSchema } from "./schema.js";
+import { checkInputs, diff, type CheckFailure, type ResourceSchema } from "./schema.js";
 import { isObject, reveal, secretStrings, type Json, type JsonObject } from "./values.js";
 
 export interface Context {
@@ -56,14 +56,18 @@ export interface PluginSpec {
   configure?(config: JsonObject): void;
 }
 
-export async function serve(spec: PluginSpec, args: string[]): Promise<void> {
+/** A plugin's main: serves `spec` with the engine's arguments; a failure to start ends the process with status 1. */
+export function serve(spec: PluginSpec): void {
   const config: JsonObject = {};
   captureConfigure((received) => {
     const { version: _version, ...rest } = received;
     spec.configure?.(rest);
     Object.assign(config, rest);
   });
-  await main(provider(spec, config), args);
+  main(provider(spec, config), process.argv.slice(2)).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
 }
 
 function captureConfigure(onConfigure: (config: JsonObject) => void): void {
@@ -102,8 +106,7 @@ function provider(spec: PluginSpec, config: JsonObject): Provider {
     version: spec.version,
     async check(urn, olds, news) {
       const [h, ctx] = handler(urn, "Check");
-      const checked = check(h.schema, ctx.name, news as JsonObject);
-      const result = checked.failures.length > 0 || !h.checkMore ? checked : h.checkMore(ctx, olds as JsonObject, checked.inputs, news as JsonObject);
+      const result = checkInputs(h, ctx, olds as JsonObject, news as JsonObject);
       // The reason names the path; Property stays empty as the bridge leaves it (check_failures.go), so
       // the CLI does not print the value, which may be a secret.
       return { inputs: result.inputs, failures: result.failures.map((f) => ({ property: "", reason: f.reason })) };

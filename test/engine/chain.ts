@@ -24,26 +24,29 @@ export const SECRETS = {
   accessCode: "engine-access-code",
 } as const;
 
-const UPSTREAM_PORT = 8000;
-const INSPECT_PORT = 8001;
+/** The test upstream's ports in its container: the upstream itself, and what it has seen as JSON. */
+export const UPSTREAM_PORT = 8000;
+export const INSPECT_PORT = 8001;
 
 /** The program's health check command (its `tests` without the leading "CMD"), run with docker exec. */
 export function healthProbe(url: string): string[] {
   return (httpHealthcheck(url).tests as string[]).slice(1);
 }
 
-let bundles: Promise<{ upstream: string; proxy: string; bootstrap: string }> | undefined;
-function bundled(): Promise<{ upstream: string; proxy: string; bootstrap: string }> {
-  bundles ??= (async () => {
-    const upstream = await esbuild.build({
+/** The test upstream's program (fixtures/upstream-server.ts), bundled once per test file. */
+let upstreamBundle: Promise<string> | undefined;
+export function bundledUpstream(): Promise<string> {
+  upstreamBundle ??= esbuild
+    .build({
       entryPoints: [new URL("./fixtures/upstream-server.ts", import.meta.url).pathname],
       bundle: true, platform: "node", format: "esm", target: "node18", write: false,
-    });
-    const { bundle, bootstrap } = await buildArtifacts();
-    return { upstream: upstream.outputFiles[0]!.text, proxy: bundle, bootstrap };
-  })();
-  return bundles;
+    })
+    .then((result) => result.outputFiles[0]!.text);
+  return upstreamBundle;
 }
+
+let proxyBundle: ReturnType<typeof buildArtifacts> | undefined;
+const bundledProxy = () => (proxyBundle ??= buildArtifacts());
 
 /** A container as a piece of chain/chain.ts's chain; the scratch removes it, so stopping it is a no-op. */
 export function inScratch<T extends { url: string }>(container: T): Started<T> & { url: string } {
@@ -76,7 +79,7 @@ export async function startUpstream(scratch: Scratch, network: string, scenario:
     env: { UPSTREAM_PORT: String(UPSTREAM_PORT), INSPECT_PORT: String(INSPECT_PORT), UPSTREAM_SCENARIO: JSON.stringify(scenario) },
     publish: [INSPECT_PORT],
     command: ["node", "/app/upstream.mjs"],
-    uploads: { "app/upstream.mjs": (await bundled()).upstream },
+    uploads: { "app/upstream.mjs": await bundledUpstream() },
   });
   const inspect = `http://127.0.0.1:${await scratch.hostPort(id, INSPECT_PORT)}/`;
   await scratch.until(id, healthProbe(`http://127.0.0.1:${INSPECT_PORT}/`), "the test upstream");
@@ -85,6 +88,7 @@ export async function startUpstream(scratch: Scratch, network: string, scenario:
 
 export async function startProxy(scratch: Scratch, network: string, upstreamUrl: string): Promise<{ id: string; url: string }> {
   const name = `proxy-${scratch.id}`;
+  const { bundle, bootstrap } = await bundledProxy();
   const id = await scratch.run({
     image: engine.config.proxyImage,
     name,
@@ -93,7 +97,7 @@ export async function startProxy(scratch: Scratch, network: string, upstreamUrl:
     publish: [PROXY_PORT],
     // As infra/function/docker.ts runs it.
     command: bootstrapCommand("/app", "node"),
-    uploads: { "app/index.mjs": (await bundled()).proxy, "app/scf_bootstrap": (await bundled()).bootstrap },
+    uploads: { "app/index.mjs": bundle, "app/scf_bootstrap": bootstrap },
   });
   await scratch.until(id, healthProbe(`http://127.0.0.1:${PROXY_PORT}${PROXY_HEALTH_PATH}`), "the proxy's health check");
   return { id, url: `http://${name}:${PROXY_PORT}` };

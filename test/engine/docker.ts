@@ -103,7 +103,7 @@ export class Scratch {
 }
 
 /** `docker cp DIR/. CONTAINER:/`: the files land at their paths, parent directories made as needed. */
-async function upload(container: string, files: Record<string, string>): Promise<void> {
+export async function upload(container: string, files: Record<string, string>): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), "gptsite-upload-"));
   try {
     // The directory's own mode lands on the container's / (mkdtemp makes it 0700).

@@ -12,7 +12,7 @@ import { checkConfig } from "../../engine/plugins/docker/host.js";
 import { repoDigest, splitReference } from "../../engine/plugins/docker/images.js";
 import { randomId } from "../../engine/plugins/random/id.js";
 import { randomPassword } from "../../engine/plugins/random/password.js";
-import { check, diff, planned } from "../../engine/plugins/schema.js";
+import { check, checkInputs, diff, planned } from "../../engine/plugins/schema.js";
 import { isSecret, secret, UNKNOWN, type JsonObject } from "../../engine/plugins/values.js";
 
 const checkContainer = (news: JsonObject) => check(containerSchema, "web", news);
@@ -136,10 +136,7 @@ describe("images", () => {
 
 describe("RandomPassword", () => {
   const ctx = { urn: "urn:pulumi:s::p::random:index/randomPassword:RandomPassword::pw", name: "pw", config: {} };
-  const checkPassword = (news: JsonObject) => {
-    const checked = check(randomPassword.schema, "pw", news);
-    return checked.failures.length > 0 ? checked : randomPassword.checkMore!(ctx, {}, checked.inputs, news);
-  };
+  const checkPassword = (news: JsonObject) => checkInputs(randomPassword, ctx, {}, news);
 
   it("generates a secret result of the asked length from the enabled classes, with the minimums", async () => {
     const { inputs } = checkPassword({ length: 40, special: false, minNumeric: 30 });
@@ -164,10 +161,7 @@ describe("RandomPassword", () => {
 
 describe("RandomId", () => {
   const ctx = { urn: "urn:pulumi:s::p::random:index/randomId:RandomId::owner", name: "owner", config: {} };
-  const checkId = (news: JsonObject) => {
-    const checked = check(randomId.schema, "owner", news);
-    return checked.failures.length > 0 ? checked : randomId.checkMore!(ctx, {}, checked.inputs, news);
-  };
+  const checkId = (news: JsonObject) => checkInputs(randomId, ctx, {}, news);
 
   it("encodes the same random bytes as id, b64Url, b64Std, hex and dec, the prefix in front of all but the id", async () => {
     const { inputs, failures } = checkId({ byteLength: 8, prefix: "p-" });

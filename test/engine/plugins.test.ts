@@ -2,10 +2,10 @@
 // real Docker daemon: up, no-change preview, in-place update, replacement, refresh after an
 // out-of-band removal, secrets in the state, destroy; and the failures the real providers report.
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../chain/ports.js";
-import { isNotFound, versionLess, type DockerClient } from "../../engine/plugins/docker/client.js";
-import { engine, engineSkipReason } from "../fixtures/engine.js";
+import { DockerClient, isNotFound, versionLess } from "../../engine/plugins/docker/client.js";
+import { engine, engineSkip } from "./docker.js";
 import { PulumiProject } from "./project.js";
 
 const API_KEY = `sk-plugins-${randomBytes(6).toString("hex")}`;
@@ -17,7 +17,7 @@ interface InspectedContainer {
   HostConfig: { Memory: number; RestartPolicy: { Name: string }; LogConfig: { Type: string; Config: Record<string, string> }; PortBindings: Record<string, { HostIp: string; HostPort: string }[]> };
 }
 
-describe.skipIf(!engine)(`stand-in plugins under the real engine${engineSkipReason ? ` (${engineSkipReason})` : ""}`, () => {
+describe.skipIf(engineSkip)(`stand-in plugins under the real engine${engineSkip ? ` (${engineSkip})` : ""}`, () => {
   // Set in beforeAll: the body of a skipped describe still runs, without an engine.
   let docker: DockerClient;
   const run = `plg${randomBytes(3).toString("hex")}`;
@@ -30,11 +30,11 @@ describe.skipIf(!engine)(`stand-in plugins under the real engine${engineSkipReas
   const get = async (url: string) => (await fetch(url)).text();
 
   beforeAll(async () => {
-    docker = engine!.docker;
-    image = inject("engine").engine!.images.node.tag;
-    project = await PulumiProject.create(engine!);
+    docker = await DockerClient.connect(engine.vars.DOCKER_HOST!);
+    image = engine.images.node.tag;
+    project = await PulumiProject.create(engine);
     port = await freePort();
-    const common = { runId: run, dockerHost: engine!.dockerHost, image };
+    const common = { runId: run, dockerHost: engine.vars.DOCKER_HOST!, image };
     const [repo, tag] = image.split(/:(?=[^:]*$)/) as [string, string];
     await docker.call("POST", `/images/${encodeURIComponent(image)}/tag`, { query: { repo: `${repo}-${run}`, tag } });
     await project.initStack("site", { ...common, throwawayImage: `${repo}-${run}:${tag}`, port: String(port), memory: "64" }, { apiKey: API_KEY });

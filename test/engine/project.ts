@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { installPlugins } from "../../engine/plugins.js";
-import type { Engine } from "../fixtures/engine.js";
+import type { ProvidedEngine } from "./setup.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const PROGRAM = path.join(ROOT, "test/engine/program");
@@ -26,7 +26,7 @@ export class PulumiProject {
     readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  static async create(engine: Engine): Promise<PulumiProject> {
+  static async create(engine: ProvidedEngine): Promise<PulumiProject> {
     const dir = await mkdtemp(path.join(tmpdir(), "gptsite-plugins-"));
     const work = path.join(dir, "program");
     await cp(PROGRAM, work, { recursive: true });
@@ -43,13 +43,13 @@ export class PulumiProject {
     await mkdir(path.join(dir, "state"));
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      PATH: `${engine.binDir}${path.delimiter}${process.env.PATH ?? ""}`,
+      PATH: `${engine.toolchain.binDir}${path.delimiter}${process.env.PATH ?? ""}`,
       PULUMI_HOME: path.join(dir, "home"),
       PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
       PULUMI_CONFIG_PASSPHRASE: "plugins-e2e",
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      DOCKER_HOST: engine.dockerHost,
+      DOCKER_HOST: engine.vars.DOCKER_HOST,
       NO_COLOR: "1",
     };
     delete env.CI; // the CLI would otherwise assume a CI service and print its banners

@@ -4,8 +4,8 @@
 import type { TestProject } from "vitest/node";
 import { engineDown, engineUp, MissingTool, type Engine } from "../../engine/index.js";
 
-/** What the suites get through inject("engine"): plain data (it crosses into the test workers). */
-export type ProvidedEngine = Pick<Engine, "pathPrepend" | "vars" | "config" | "toolchain" | "docker" | "images" | "madeNow" | "elapsedMs">;
+/** What the suites get through inject("engine"): engine:up's answer, plain data (it crosses into the test workers). */
+export type ProvidedEngine = Engine;
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -24,9 +24,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     project.provide("engine", { skip: err.message });
     return undefined;
   }
-  const { pathPrepend, vars, config, toolchain, docker, images, madeNow, elapsedMs } = engine;
-  project.provide("engine", { engine: { ...(pathPrepend ? { pathPrepend } : {}), vars, config, toolchain, docker, images, madeNow, elapsedMs } });
+  project.provide("engine", { engine });
   return async () => {
-    if (docker.started) await engineDown();
+    if (engine.docker.started) await engineDown();
   };
 }

@@ -1,14 +1,14 @@
 // What the stack suites share: the stack config that points a stack at the engine (its dockerd and local
 // images), what a `pulumi preview --json` plans for each resource, the containers the program names on
 // the host, and the test upstream run inside the proxy container's network namespace.
-import * as esbuild from "esbuild";
 import { inject } from "vitest";
 import { PROXY_CONTAINER } from "../../infra/function/docker.js";
 import { NGINX_CONTAINER } from "../../infra/host/nginx.js";
 import { WEB_CONTAINER } from "../../infra/host/web.js";
 import { pollUntil } from "../../chain/poll.js";
 import type { CliResult, PulumiStack } from "./cli.js";
-import { docker } from "./docker.js";
+import { bundledUpstream, INSPECT_PORT, UPSTREAM_PORT } from "./chain.js";
+import { docker, upload } from "./docker.js";
 
 /** The program's fixed container names. */
 export const CONTAINERS = { proxy: PROXY_CONTAINER, web: WEB_CONTAINER, nginx: NGINX_CONTAINER } as const;
@@ -69,22 +69,6 @@ export async function dockerObjects(): Promise<{ containers: string[]; networks:
   };
 }
 
-const UPSTREAM_PORT = 8000;
-const INSPECT_PORT = 8001;
-
-let upstreamBundle: Promise<string> | undefined;
-const bundledUpstream = () =>
-  (upstreamBundle ??= esbuild
-    .build({
-      entryPoints: [new URL("./fixtures/upstream-server.ts", import.meta.url).pathname],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node18",
-      write: false,
-    })
-    .then((result) => result.outputFiles[0]!.text));
-
 export interface SharedUpstream {
   /** The stack's `upstream` (and `anthropicUpstream`, `googleUpstream`): loopback inside the proxy container, where the proxy allows plain http with a key. */
   url: string;
@@ -117,15 +101,7 @@ export function sharedUpstream(name: string, image: string, apiKeys: readonly st
         "--env", `UPSTREAM_SCENARIO=${JSON.stringify({ chunkIntervalMs: 40, chunks: Array.from({ length: 10 }, (_, i) => `p${i} `) })}`,
         image, "node", "/upstream.mjs",
       ]);
-      const { mkdtemp, writeFile, rm } = await import("node:fs/promises");
-      const { tmpdir } = await import("node:os");
-      const dir = await mkdtemp(`${tmpdir()}/gptsite-upstream-`);
-      try {
-        await writeFile(`${dir}/upstream.mjs`, await bundledUpstream());
-        await docker(["cp", `${dir}/upstream.mjs`, `${id}:/upstream.mjs`]);
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      await upload(id, { "upstream.mjs": await bundledUpstream() });
       await docker(["start", id]);
       await pollUntil(async () => (await this.seen().then(() => true, () => false)), "the test upstream in the proxy's namespace", 30_000);
     },

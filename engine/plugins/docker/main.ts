@@ -17,19 +17,13 @@ import { checkConfig } from "./host.js";
 import { network } from "./network.js";
 import { remoteImage } from "./remoteImage.js";
 
-serve(
-  {
-    pkg: "docker",
-    version: "5.2.0",
-    configure: checkConfig,
-    resources: {
-      "docker:index/container:Container": container,
-      "docker:index/network:Network": network,
-      "docker:index/remoteImage:RemoteImage": remoteImage,
-    },
+serve({
+  pkg: "docker",
+  version: "5.2.0",
+  configure: checkConfig,
+  resources: {
+    "docker:index/container:Container": container,
+    "docker:index/network:Network": network,
+    "docker:index/remoteImage:RemoteImage": remoteImage,
   },
-  process.argv.slice(2),
-).catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
 });

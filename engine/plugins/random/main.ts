@@ -9,21 +9,15 @@ import { serve } from "../serve.js";
 import { randomId } from "./id.js";
 import { randomPassword } from "./password.js";
 
-serve(
-  {
-    pkg: "random",
-    version: "4.21.2",
-    configure: (config) => {
-      const keys = Object.keys(config);
-      if (keys.length > 0) throw new Error(`\`random:${keys[0]}\` is not a valid configuration key for the random provider.`);
-    },
-    resources: {
-      "random:index/randomPassword:RandomPassword": randomPassword,
-      "random:index/randomId:RandomId": randomId,
-    },
+serve({
+  pkg: "random",
+  version: "4.21.2",
+  configure: (config) => {
+    const keys = Object.keys(config);
+    if (keys.length > 0) throw new Error(`\`random:${keys[0]}\` is not a valid configuration key for the random provider.`);
   },
-  process.argv.slice(2),
-).catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
+  resources: {
+    "random:index/randomPassword:RandomPassword": randomPassword,
+    "random:index/randomId:RandomId": randomId,
+  },
 });
