@@ -8,27 +8,23 @@ import zlib from "node:zlib";
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { KEY_REST_MS } from "../../contract.js";
 import { startProxy, waitForRequestLogs, type InProcessProxy } from "../../chain/proxy.js";
 import { DEFAULT_CHUNKS, startHandlerUpstream, startUpstream, type KeyTrouble, type Scenario, type TestUpstream } from "../../chain/upstream.js";
+import { closeAfterEach } from "./cleanup.js";
 
 const TOKEN = "pt-failover-8Kd2Qx7Lm4";
 const TEXT = DEFAULT_CHUNKS.join("");
 
 let upstream: TestUpstream;
 let proxy: InProcessProxy;
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await proxy?.close();
-  await upstream?.close();
-  for (const close of closers.splice(0)) await close();
-});
+const closing = closeAfterEach();
 
 let clock = 1_000_000;
 async function chain(env: Record<string, string>, scenario: Scenario = {}) {
-  upstream = await startUpstream({ scenario });
-  proxy = await startProxy({ PROXY_TOKEN: TOKEN, UPSTREAM_URL: upstream.url, ANTHROPIC_UPSTREAM_URL: upstream.url, GOOGLE_UPSTREAM_URL: upstream.url, ...env }, { now: () => clock });
+  upstream = closing(await startUpstream({ scenario }));
+  proxy = closing(await startProxy({ PROXY_TOKEN: TOKEN, UPSTREAM_URL: upstream.url, ANTHROPIC_UPSTREAM_URL: upstream.url, GOOGLE_UPSTREAM_URL: upstream.url, ...env }, { now: () => clock }));
 }
 
 const openai = () => new OpenAI({ apiKey: TOKEN, baseURL: `${proxy.url}/v1`, maxRetries: 0 });
@@ -131,7 +127,7 @@ describe("failover to the next key", () => {
 
   it("reads a compressed error answer to decide", async () => {
     const seen: string[] = [];
-    const { url, close } = await startHandlerUpstream((req, res) => {
+    const { url } = closing(await startHandlerUpstream((req, res) => {
       seen.push(String(req.headers.authorization));
       if (req.headers.authorization === "Bearer key-one") {
         res.writeHead(429, { "content-type": "application/json", "content-encoding": "gzip" });
@@ -139,9 +135,8 @@ describe("failover to the next key", () => {
         return;
       }
       res.writeHead(200, { "content-type": "application/json" }).end('{"object":"list","data":[]}');
-    });
-    closers.push(close);
-    proxy = await startProxy({ PROXY_TOKEN: TOKEN, UPSTREAM_URL: url, OPENAI_API_KEY: "key-one,key-two" });
+    }));
+    proxy = closing(await startProxy({ PROXY_TOKEN: TOKEN, UPSTREAM_URL: url, OPENAI_API_KEY: "key-one,key-two" }));
     await expect(openai().models.list()).resolves.toBeDefined();
     expect(seen).toEqual(["Bearer key-one", "Bearer key-two"]);
   });

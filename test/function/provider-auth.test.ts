@@ -4,23 +4,21 @@
 // upstream, nor does a key in the query.
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startProxy, type InProcessProxy } from "../../chain/proxy.js";
 import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
+import { closeAfterEach } from "./cleanup.js";
 import { proxyError, send } from "./http.js";
 
 const TOKEN = "pt-7Hq2Wm9Lx4Rz8Vn3";
 
 let upstream: TestUpstream;
 let proxy: InProcessProxy;
-afterEach(async () => {
-  await proxy?.close();
-  await upstream?.close();
-});
+const closing = closeAfterEach();
 
 async function chain(env: Record<string, string>, apiKey?: string | string[]) {
-  upstream = await startUpstream(apiKey === undefined ? {} : { apiKey });
-  proxy = await startProxy({ ANTHROPIC_UPSTREAM_URL: upstream.url, GOOGLE_UPSTREAM_URL: upstream.url, UPSTREAM_URL: upstream.url, ...env });
+  upstream = closing(await startUpstream(apiKey === undefined ? {} : { apiKey }));
+  proxy = closing(await startProxy({ ANTHROPIC_UPSTREAM_URL: upstream.url, GOOGLE_UPSTREAM_URL: upstream.url, UPSTREAM_URL: upstream.url, ...env }));
 }
 
 const claude = (apiKey: string) => new Anthropic({ apiKey, baseURL: `${proxy.url}/anthropic`, maxRetries: 0 });
@@ -101,7 +99,7 @@ describe("Gemini: the token in x-goog-api-key or ?key=", () => {
       "Missing or wrong proxy token: the credential does not match; send x-goog-api-key: <your Gemini key>:<PROXY_TOKEN>, or <PROXY_TOKEN> (or in ?key=…)",
     );
     await proxy.close();
-    proxy = await startProxy({ GOOGLE_UPSTREAM_URL: upstream.url });
+    proxy = closing(await startProxy({ GOOGLE_UPSTREAM_URL: upstream.url }));
     await send(`${proxy.url}/google/v1beta/models?key=AIza-own&pageSize=1`);
     expect(upstream.requests.map((r) => [r.url, r.headers["x-goog-api-key"]])).toEqual([["/v1beta/models?pageSize=1", "AIza-own"]]);
   });

@@ -5,31 +5,24 @@
 // call with it, and the log line names the provider.
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PROXY_ROUTES } from "../../contract.js";
-import { startProxy, waitForRequestLogs, type InProcessProxy } from "../../chain/proxy.js";
+import { startProxy, waitForRequestLogs } from "../../chain/proxy.js";
 import { DEFAULT_CHUNKS, startUpstream, type TestUpstream } from "../../chain/upstream.js";
+import { closeAfterEach } from "./cleanup.js";
 import { streamAnthropic, streamGemini } from "./clients.js";
 import { proxyError, send, streamChunkByChunk } from "./http.js";
 
-let upstreams: TestUpstream[] = [];
-let proxy: InProcessProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  proxy = undefined;
-  for (const u of upstreams.splice(0)) await u.close();
-});
+const closing = closeAfterEach();
 
 async function upstreamFor(options: Parameters<typeof startUpstream>[0] = {}): Promise<TestUpstream> {
-  const u = await startUpstream(options);
-  upstreams.push(u);
-  return u;
+  return closing(await startUpstream(options));
 }
 
 /** A proxy whose three routes each go to an upstream of their own. */
 async function threeUpstreams(options: Parameters<typeof startUpstream>[0] = {}) {
   const [openai, anthropic, google] = [await upstreamFor(options), await upstreamFor(options), await upstreamFor(options)];
-  proxy = await startProxy({ UPSTREAM_URL: openai.url, ANTHROPIC_UPSTREAM_URL: anthropic.url, GOOGLE_UPSTREAM_URL: google.url });
+  const proxy = closing(await startProxy({ UPSTREAM_URL: openai.url, ANTHROPIC_UPSTREAM_URL: anthropic.url, GOOGLE_UPSTREAM_URL: google.url }));
   return { openai, anthropic, google, proxy };
 }
 
@@ -54,7 +47,7 @@ describe("the route table", () => {
 
   it("keeps each base's path prefix, and refuses a base that ends in an API version", async () => {
     const upstream = await upstreamFor();
-    proxy = await startProxy({ ANTHROPIC_UPSTREAM_URL: `${upstream.url}/claude/`, GOOGLE_UPSTREAM_URL: `${upstream.url}/gemini` });
+    const proxy = closing(await startProxy({ ANTHROPIC_UPSTREAM_URL: `${upstream.url}/claude/`, GOOGLE_UPSTREAM_URL: `${upstream.url}/gemini` }));
     await send(`${proxy.url}/anthropic/v1/messages`, { method: "POST", body: "{}" });
     await send(`${proxy.url}/google/v1beta/models/g:generateContent`, { method: "POST", body: "{}" });
     expect(upstream.requests.map((r) => r.url)).toEqual(["/claude/v1/messages", "/gemini/v1beta/models/g:generateContent"]);

@@ -6,6 +6,7 @@ import { CONFIG_KEYS, ConfigError, validateConfig, type RawConfig, type Settings
 import { DNS_PROVIDERS } from "../../infra/dns/index.js";
 import { FUNCTION_PROVIDERS } from "../../infra/function/index.js";
 import { TLS_MODES } from "../../infra/tls/index.js";
+import { PUBLIC_SITE } from "./config/areas.js";
 import { ROOT, TEST_CERTIFICATE, TEST_INPUTS, TEST_PRIVATE_KEY, fakeCredential, readStackConfig, stackFiles } from "./stacks.js";
 
 /** The problems validateConfig reports for `raw`, or [] when it accepts it. */
@@ -18,14 +19,6 @@ function problemsOf(raw: RawConfig, inputs = TEST_INPUTS): readonly string[] {
     return error.problems;
   }
 }
-
-const publicSite = {
-  domain: "chat.example.com",
-  dnsProvider: "cloudflare",
-  dnsZone: "example.com",
-  hostIp: "203.0.113.7",
-  tlsMode: "acme",
-};
 
 describe("Pulumi.yaml", () => {
   const project = YAML.parse(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
@@ -95,7 +88,7 @@ describe("validateConfig", () => {
 
   it("takes the host's IP from an ssh:// address and the ACME credentials from the environment", () => {
     const settings = validateConfig(
-      { ...publicSite, hostIp: "", hostDocker: "ssh://root@203.0.113.9:2222" },
+      { ...PUBLIC_SITE, hostIp: "", hostDocker: "ssh://root@203.0.113.9:2222" },
       TEST_INPUTS,
     );
     expect(settings.host.ip).toBe("203.0.113.9");

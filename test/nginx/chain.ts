@@ -7,10 +7,9 @@ import type { FreeSiteOptions, RunningNginx } from "../../chain/nginx.js";
 import { startProxy, type InProcessProxy } from "../../chain/proxy.js";
 import { PROVIDERS, PROXY_ROUTES } from "../../contract.js";
 import type { Env } from "../../function/src/config.js";
-import { proxyApiBases } from "../../web/nextchat.js";
 import type { TestUpstream, UpstreamOptions } from "../../chain/upstream.js";
 import { startNginx } from "../fixtures/nginx.js";
-import { startWebDouble, type WebDouble, type WebDoubleOptions } from "../fixtures/web.js";
+import { startWebDoubleBehind, type WebDouble, type WebDoubleOptions } from "../fixtures/web.js";
 import type { Exchange } from "./client.js";
 
 export interface ChainOptions {
@@ -21,7 +20,7 @@ export interface ChainOptions {
   edit?: (site: string) => string;
   upstream?: UpstreamOptions;
   /** Put the NextChat double in front of the proxy, as the web upstream. */
-  web?: Omit<WebDoubleOptions, "baseUrl">;
+  web?: Omit<WebDoubleOptions, "baseUrl" | "anthropicUrl" | "googleUrl">;
   /** Nginx's /v1/ goes straight to the test upstream, without the proxy. */
   direct?: boolean;
   /** More of the proxy's environment (PROXY_TOKEN, keys). */
@@ -43,10 +42,7 @@ export async function startChain(options: ChainOptions = {}): Promise<Chain> {
     ...(options.direct ? {} : { proxy: async (upstreamUrl: string) => started(await startProxy({ ...routesTo(upstreamUrl), ...options.proxyEnv })) }),
     ...(web
       ? {
-          web: async (apiUrl: string) => {
-            const bases = proxyApiBases(apiUrl);
-            return started(await startWebDouble({ ...web, baseUrl: bases.openai, anthropicUrl: bases.anthropic, googleUrl: bases.google }));
-          },
+          web: async (apiUrl: string) => started(await startWebDoubleBehind(apiUrl, web)),
         }
       : {}),
     nginx: async (urls) => {

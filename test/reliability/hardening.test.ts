@@ -5,11 +5,12 @@
 import { once } from "node:events";
 import net from "node:net";
 import zlib from "node:zlib";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEFAULTS } from "../../function/src/config.js";
 import { maxConnectionsFor, REPLAY_MAX_BYTES, SMALLEST_MEMORY_MB } from "../../function/src/limits.js";
 import { concurrentUploads, idleConnections, largeAnswer, slowReaders } from "../../chain/floods.js";
 import { nginxBinary } from "../fixtures/nginx.js";
+import { closeAfterEach } from "../function/cleanup.js";
 import { requestLogs } from "../../chain/proxy.js";
 import { startHandlerUpstream } from "../../chain/upstream.js";
 import { errorOf, rawExchange, type RawAnswer } from "./raw.js";
@@ -20,15 +21,10 @@ const TOKEN = "pt-round2-hardening-7a3e";
 const KEY = "sk-proj-ROUND2-KEY-e41f9c0b";
 const MiB = 1024 * 1024;
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
+const closing = closeAfterEach();
 
 async function stackWith(options: StackOptions): Promise<Stack> {
-  const stack = await startStack(options);
-  closers.push(() => stack.close());
-  return stack;
+  return closing(await startStack(options));
 }
 
 const get = (target: string, headers = "") => `GET ${target} HTTP/1.1\r\nHost: site.example\r\n${headers}Connection: close\r\n\r\n`;
@@ -91,13 +87,12 @@ describe.skipIf(!nginxBinary)("an upstream error that quotes the server key", ()
       deflate: (b) => zlib.deflateSync(b),
       br: (b) => zlib.brotliCompressSync(b),
     };
-    const { url, close } = await startHandlerUpstream((req, res) => {
+    const { url } = closing(await startHandlerUpstream((req, res) => {
       const coding = String(req.headers["x-test-encoding"]);
       const body = JSON.stringify({ error: { message: `invalid: ${req.headers.authorization}`, type: "auth", code: null } });
       res.writeHead(401, { "content-type": "application/json", "www-authenticate": `Bearer realm="api", got="${req.headers.authorization}"`, "content-encoding": coding });
       res.end(ENCODINGS[coding]!(Buffer.from(body)));
-    });
-    closers.push(close);
+    }));
     const stack = await stackWith({ env: { UPSTREAM_URL: url, PROXY_TOKEN: TOKEN, OPENAI_API_KEY: KEY } });
     let attempts = 0;
     let leaked = 0;
@@ -137,7 +132,7 @@ describe.skipIf(!nginxBinary)("upstream answers that are no usable HTTP response
     });
     raw.listen(0, "127.0.0.1");
     await once(raw, "listening");
-    closers.push(() => new Promise((resolve) => raw.close(() => resolve())));
+    closing({ close: () => new Promise((resolve) => raw.close(() => resolve())) });
     const stack = await stackWith({ env: { UPSTREAM_URL: `http://127.0.0.1:${(raw.address() as net.AddressInfo).port}` } });
     let attempts = 0;
     for (const path of Object.keys(ANSWERS)) {
@@ -167,7 +162,7 @@ describe.skipIf(!nginxBinary)("connection floods (the built proxy as a 64 MB fun
     const idle = await rssBytes(pid);
     const SOCKETS = 5000;
     const flood = await idleConnections(stack.proxyPort, SOCKETS, CAP);
-    closers.push(async () => flood.release());
+    closing({ close: async () => flood.release() });
     const peak = await peakRssBytes(pid);
     flood.release();
     await pollUntil(async () => (await rawExchange(stack.proxyPort, get("/healthz"))).status === 200, "the proxy to serve again");
@@ -188,7 +183,7 @@ describe.skipIf(!nginxBinary)("connection floods (the built proxy as a 64 MB fun
     const CLIENTS = 300;
     const up = stack.upstream;
     const flood = await slowReaders(stack.proxyPort, up, { count: CLIENTS, held: CAP, stream });
-    closers.push(async () => flood.release());
+    closing({ close: async () => flood.release() });
     const peak = await peakRssBytes(pid);
     flood.release();
     // Loopback buffers take in much of 8 MiB: some upstreams finish writing, the rest are dropped.

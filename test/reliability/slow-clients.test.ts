@@ -5,20 +5,18 @@
 // headers are whole; a normal client is served meanwhile.
 import net from "node:net";
 import type http from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../function/src/config.js";
 import { createProxy } from "../../function/src/server.js";
 import { nginxBinary } from "../fixtures/nginx.js";
+import { closeAfterEach } from "../function/cleanup.js";
 import { DEFAULT_CHUNKS, startUpstream, type TestUpstream } from "../../chain/upstream.js";
 import { streamChat } from "./load.js";
 import { errorOf, parseAnswer, type RawAnswer } from "./raw.js";
 import { pollUntil } from "../../chain/poll.js";
-import { startStack, type Stack } from "./stack.js";
+import { startStack } from "./stack.js";
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
+const closing = closeAfterEach();
 
 /**
  * Sends `head`, then one more byte of it every `everyMs` (a header that never ends, or a body that
@@ -49,9 +47,7 @@ const SLOW_HEADERS = "GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Slow: ";
 const SLOW_BODY = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
 
 async function upstreamFor(): Promise<TestUpstream> {
-  const upstream = await startUpstream();
-  closers.push(() => upstream.close());
-  return upstream;
+  return closing(await startUpstream());
 }
 
 /** The proxy from function/src, with Node's slow-client timeouts shortened. */
@@ -66,7 +62,7 @@ async function proxyWithShortTimeouts(upstream: TestUpstream): Promise<{ port: n
   // Read when the server starts listening; Node checks the two timeouts above this often.
   server.connectionsCheckingInterval = 50;
   const { port } = await proxy.listen(0, "127.0.0.1");
-  closers.push(() => proxy.close());
+  closing(proxy);
   return { port, url: `http://127.0.0.1:${port}` };
 }
 
@@ -103,12 +99,7 @@ describe("slow clients against the proxy", () => {
 });
 
 describe.skipIf(!nginxBinary)("slow clients against Nginx", () => {
-  let stack: Stack;
-  const start = async () => {
-    stack = await startStack({ httpLevel: "client_header_timeout 1s;\nclient_body_timeout 1s;" });
-    closers.push(() => stack.close());
-    return stack;
-  };
+  const start = async () => closing(await startStack({ httpLevel: "client_header_timeout 1s;\nclient_body_timeout 1s;" }));
 
   it("headers a byte at a time: Nginx closes the connection without an answer (its 408 is never sent)", async () => {
     const s = await start();

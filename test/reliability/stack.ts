@@ -12,6 +12,7 @@ import type { TestUpstream, UpstreamOptions } from "../../chain/upstream.js";
 import type { Env } from "../../function/src/config.js";
 import { startNginx } from "../fixtures/nginx.js";
 import { startWebDouble, type WebDouble, type WebDoubleOptions } from "../fixtures/web.js";
+import { routesTo } from "../nginx/chain.js";
 
 /** So high that the suites' own traffic, all from 127.0.0.1, is never refused. */
 export const UNLIMITED_RATE = { perSecond: 100_000, burst: 100_000 } as const;
@@ -51,8 +52,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     proxy: async (upstreamUrl) => {
       const built = await unpackBuiltProxy();
       proxyPort = await freePort();
-      const bases = { UPSTREAM_URL: upstreamUrl, ANTHROPIC_UPSTREAM_URL: upstreamUrl, GOOGLE_UPSTREAM_URL: upstreamUrl };
-      respawn = () => spawnProxy({ dir: built.dir, env: { ...bases, ...options.env }, port: proxyPort });
+      respawn = () => spawnProxy({ dir: built.dir, env: { ...routesTo(upstreamUrl), ...options.env }, port: proxyPort });
       proxy = await respawn().catch(async (err: unknown) => {
         await built.cleanup();
         throw err;

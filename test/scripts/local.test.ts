@@ -18,8 +18,7 @@ import { freePort } from "../../chain/ports.js";
 import { nginxBinary } from "../fixtures/nginx.js";
 import { pollUntil } from "../../chain/poll.js";
 import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
-import { proxyApiBases } from "../../web/nextchat.js";
-import { startWebDouble, type WebDouble } from "../fixtures/web.js";
+import { startWebDoubleBehind, type WebDouble } from "../fixtures/web.js";
 import { chatBody, JSON_HEADERS, send } from "../nginx/client.js";
 import { alive, ROOT, runScript, start, type Finished, type Running } from "./run.js";
 import { leakedSecrets, SECRETS } from "./stack.js";
@@ -338,11 +337,7 @@ describe.skipIf(!nginxBinary)("npm run local", () => {
   it("--web puts a web UI behind /: the web hop and e2e go through NextChat with the access code", async () => {
     const p = await ports();
     // NextChat as deployed: each provider's URL the proxy's, its key the proxy token, an access code required.
-    const bases = proxyApiBases(`http://127.0.0.1:${p.proxy}`);
-    web = await startWebDouble({
-      baseUrl: bases.openai,
-      anthropicUrl: bases.anthropic,
-      googleUrl: bases.google,
+    web = await startWebDoubleBehind(`http://127.0.0.1:${p.proxy}`, {
       codes: [SECRETS.accessCode],
       apiKey: TOKEN,
       anthropicApiKey: TOKEN,

@@ -8,8 +8,8 @@ import { startChain, started, testUpstream } from "../../chain/chain.js";
 import { startProxy, type InProcessProxy } from "../../chain/proxy.js";
 import type { TestUpstream } from "../../chain/upstream.js";
 import { PROVIDERS, PROXY_ROUTES, type Provider } from "../../contract.js";
-import { proxyApiBases } from "../../web/nextchat.js";
-import { startWebDouble, type WebDouble } from "../fixtures/web.js";
+import { startWebDoubleBehind, type WebDouble } from "../fixtures/web.js";
+import { routesTo } from "../nginx/chain.js";
 
 /** Unique strings a test can grep the logs for: none may ever appear there. */
 export const SECRETS = {
@@ -65,19 +65,14 @@ export async function startMiniStack(options: MiniStackOptions = {}): Promise<Mi
   const chain = await startChain({
     upstream: testUpstream({ apiKey: Object.values(keys), scenario: { chunks: CHUNKS, chunkIntervalMs: PACE_MS } }),
     proxy: async (upstreamUrl) => {
-      const env: Record<string, string> = { PROXY_TOKEN: SECRETS.proxyToken };
-      for (const provider of PROVIDERS) env[PROXY_ROUTES[provider].baseEnv] = upstreamUrl;
+      const env: Record<string, string> = { PROXY_TOKEN: SECRETS.proxyToken, ...routesTo(upstreamUrl) };
       for (const provider of keyed) env[PROXY_ROUTES[provider].keyEnv] = keys[provider];
       return started(await startProxy(env));
     },
     web: async (apiUrl) => {
-      const bases = proxyApiBases(apiUrl);
       const token = (provider: Provider) => ((keyed as readonly Provider[]).includes(provider) ? SECRETS.proxyToken : undefined);
       return started(
-        await startWebDouble({
-          baseUrl: bases.openai,
-          anthropicUrl: bases.anthropic,
-          googleUrl: bases.google,
+        await startWebDoubleBehind(apiUrl, {
           codes: [SECRETS.accessCode, "second-code"],
           apiKey: token("openai"),
           anthropicApiKey: token("anthropic"),
