@@ -58,7 +58,7 @@ const NONE: ReadonlySet<string> = new Set();
 
 function connectionNamed(headers: IncomingHttpHeaders): ReadonlySet<string> {
   const value = headers.connection;
-  // The usual `keep-alive` or `close` names nothing that is not dropped anyway: no Set per message.
+  // The usual `keep-alive` (a hop-by-hop name) names nothing that is not dropped anyway: no Set per message.
   if (value === undefined || HOP_BY_HOP.has(value.trim().toLowerCase())) return NONE;
   return new Set(value.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean));
 }
