@@ -24,7 +24,7 @@ export interface FunctionArtifacts {
 /**
  * What function.zip may weigh (the zip test and the bench's target). 30 KB until issue 18; its three
  * routes, each provider's auth, key lists with failover and the replay of bodies took the proxy from
- * 28.3 to 37.8 KB. Renaming identifiers would bring it back under 30 KB, but either loses the function
+ * 28.3 to 38.0 KB. Renaming identifiers would bring it back under 30 KB, but either loses the function
  * names in stack traces, or (keeping them with esbuild's keepNames) costs ~7% CPU per request under
  * the 64 MB flags, measured: neither is worth 9 KB of a zip read once per cold start.
  */
