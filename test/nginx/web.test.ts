@@ -47,7 +47,7 @@ describe.skipIf(!nginxBinary)("web UI behind Nginx", () => {
     expect(chain.web!.requests[0]!.headers).not.toHaveProperty("x-base-url");
   });
 
-  it.each(["/api/other/v1/chat/completions", "/api/deepseek/v1/chat/completions", "/api/anthropics/v1/messages", "/api/webdav/x", "/api/config/x", "/api/openai/../other/x"])(
+  it.each(["/api/other/v1/chat/completions", "/api/deepseek/v1/chat/completions", "/api/anthropics/v1/messages", "/api/webdav/x", "/api/config/x", "/api/openai/../other/x", "/x/%2e%2e/api/other/x"])(
     "answers 403 in OpenAI's shape for %s, without reaching the web UI",
     async (rawPath) => {
       chain = await start();
@@ -90,6 +90,18 @@ describe.skipIf(!nginxBinary)("web UI behind Nginx", () => {
     expect(ex.status).toBe(400);
     expect(chain.web!.requests).toEqual([]);
   });
+
+  it.each(["/api/%2E%2e/evil.example", "/api/../x", "/x/../y", "/api/%2e/config", "/api/anthropic/v1/messages/..", "/api/openai/v1/.%2E/models"])(
+    "refuses %s (a dot segment the web UI's router may resolve otherwise than Nginx) with 400, without reaching the web UI",
+    async (rawPath) => {
+      chain = await start();
+      const ex = await send(`${chain.nginx.httpUrl}/`, { rawPath }).done();
+      expect(ex.status).toBe(400);
+      expect(ex.headers["content-type"]).toBe("application/json");
+      expect(JSON.parse(ex.text)).toMatchObject({ error: { type: "proxy_error" } });
+      expect(chain.web!.requests).toEqual([]);
+    },
+  );
 
   it("streams /api/openai/v1/chat/completions through the web UI, the proxy and the upstream, chunk by chunk", async () => {
     chain = await start();
