@@ -255,7 +255,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
         Object.assign(headers, route.keyHeaders[position]);
       }
       const up = route.upstream.request({ method: entry.method, path, headers });
-      const current = () => x.upstreamReq === up;
+      // An attempt replaced by the next one (a retry, another key) reports nothing more.
       x.upstreamReq = up;
       entry.reused = up.reusedSocket;
       let responseStarted = false;
@@ -265,7 +265,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
         up.destroy(new ProxyError("upstream_timeout", `no byte from ${route.host} for ${config.upstreamTimeoutMs} ms (UPSTREAM_TIMEOUT_MS)`));
       });
       up.on("error", (err) => {
-        if (x.res.destroyed || !current()) return;
+        if (x.res.destroyed || x.upstreamReq !== up) return;
         const code = errorCode(err);
         if (mayRetry({ method: entry.method, hasBody, reusedSocket: up.reusedSocket, errorCode: code, responseStarted, retries })) {
           retries += 1;
@@ -281,9 +281,9 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
       });
       up.on("response", (upstreamRes: IncomingMessage) => {
         responseStarted = true;
-        upstreamRes.on("error", (err) => current() && fail(x, err, route.host));
+        upstreamRes.on("error", (err) => x.upstreamReq === up && fail(x, err, route.host));
         upstreamRes.on("close", () => {
-          if (current() && !upstreamRes.complete) fail(x, new ProxyError("upstream_reset", `${route.host} closed the connection mid-answer`));
+          if (x.upstreamReq === up && !upstreamRes.complete) fail(x, new ProxyError("upstream_reset", `${route.host} closed the connection mid-answer`));
         });
         guarded(x, () => answered(up, upstreamRes, position));
       });
