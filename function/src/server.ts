@@ -39,7 +39,6 @@ const HEALTH_HEADERS: Readonly<OutgoingHttpHeaders> = {
 // Key positions to try (relay): a single server key, or the caller's own credential (`undefined`).
 const FIRST_KEY: readonly number[] = [0];
 const OWN_CREDENTIAL: readonly undefined[] = [undefined];
-const NO_HEADERS: Readonly<Record<string, string>> = {};
 
 // Above the 60 s an Nginx upstream keep-alive holds an idle connection, so that the proxy never closes
 // a connection the hop in front is about to reuse (the same race as upstream.ts, one hop earlier).
@@ -228,7 +227,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
   function relay(x: Exchange, route: Route, path: string, credential: Credential): void {
     const { req, entry } = x;
     // A server key goes in per attempt, in place: the upstream request copies its headers when made.
-    const headers = upstreamRequestHeaders(req.headers, route.host, credential.kind === "caller" ? credential.headers : NO_HEADERS, route.table.defaultHeaders);
+    const headers = upstreamRequestHeaders(req.headers, route.host, credential.headers, route.table.defaultHeaders);
     const hasBody = hasRequestBody(req);
     const { pool } = route;
     // Key positions in the order to try them; `undefined`: the caller's own credential, once.
