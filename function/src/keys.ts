@@ -64,11 +64,12 @@ export function keyPool(size: number, now: () => number): KeyPool {
     order() {
       const t = now();
       // A plain loop: every() would make a closure per request.
-      let resting = false;
-      for (let i = 0; i < size; i++) if (restUntil[i]! > t) resting = true;
-      if (!resting) return positions;
-      const rested = (i: number) => Math.max(restUntil[i]!, t);
-      return [...positions].sort((a, b) => rested(a) - rested(b) || a - b);
+      for (let i = 0; i < size; i++) {
+        if (restUntil[i]! <= t) continue;
+        const rested = (k: number) => Math.max(restUntil[k]!, t);
+        return [...positions].sort((a, b) => rested(a) - rested(b) || a - b);
+      }
+      return positions;
     },
     rest(position, failure) {
       restUntil[position] = now() + KEY_REST_MS[failure];
