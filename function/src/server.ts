@@ -294,8 +294,9 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
     const answered = (up: ClientRequest, upstreamRes: IncomingMessage, position: number | undefined): void => {
       const status = upstreamRes.statusCode ?? 0;
       const secret = position === undefined ? undefined : route.keys[position];
-      const small = Number(upstreamRes.headers["content-length"] ?? 0) <= ERROR_PEEK_BYTES;
-      if (!failover || position === undefined || !mayBeKeyFailure(route.provider, status) || !small || isEventStream(upstreamRes.headers)) {
+      // Relayed as it comes unless it may say the key failed, and is small enough to be read first.
+      const peek = failover && position !== undefined && mayBeKeyFailure(route.provider, status);
+      if (!peek || Number(upstreamRes.headers["content-length"] ?? 0) > ERROR_PEEK_BYTES || isEventStream(upstreamRes.headers)) {
         if (position !== undefined) pool?.served(position);
         body?.release();
         respond(x, route, upstreamRes, upstreamRes, secret);
