@@ -32,7 +32,8 @@ export const TRIGGER_METHODS = [...RELAYED_METHODS, "OPTIONS"] as const;
 export const PROXY_TOKEN_MIN_LENGTH = 16;
 export const PROXY_TOKEN_RULE = `at least ${PROXY_TOKEN_MIN_LENGTH} visible ASCII characters, no spaces (it travels in a header)`;
 
-const VISIBLE_ASCII = /^[\x21-\x7e]*$/;
+/** What a secret sent in a header may be (the proxy token, a provider's key): visible ASCII, no space, not empty. */
+export const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 
 /**
  * Undefined when `token` is a proxy token; otherwise what is wrong with it, as the end of a sentence

@@ -6,10 +6,11 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { ProxyRoute } from "../../contract.js";
 import { ProxyError } from "./errors.js";
 
+/** `headers` go upstream as they are. */
 export type Credential =
-  /** The server's keys for the provider, swapped in per attempt (keys.ts). */
-  | { readonly kind: "server" }
-  /** Headers that go upstream as they are: the caller's own key, or none (a keyless upstream). */
+  /** The server's keys for the provider, swapped in per attempt (keys.ts): no headers of its own. */
+  | { readonly kind: "server"; readonly headers: Readonly<Record<string, never>> }
+  /** The caller's own key, or none (a keyless upstream). */
   | { readonly kind: "caller"; readonly headers: Readonly<Record<string, string>> };
 
 export type AuthResult =
@@ -17,8 +18,9 @@ export type AuthResult =
   | { readonly ok: false; readonly error: ProxyError };
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
-const NO_HEADERS: Credential = { kind: "caller", headers: {} };
-const SERVER: Credential = { kind: "server" };
+const NONE = {};
+const NO_HEADERS: Credential = { kind: "caller", headers: NONE };
+const SERVER: Credential = { kind: "server", headers: NONE };
 
 /** `value` as the route's auth header carries it: the caller's own key, or a server key (server.ts). */
 export function authHeaders(route: ProxyRoute, value: string): Record<string, string> {

@@ -30,8 +30,8 @@ export interface BodyOptions {
 }
 
 export function relayBody(req: IncomingMessage, options: BodyOptions): BodyRelay {
+  // While `held` is kept, it is every chunk received: its size is `received`.
   let held: Buffer[] | undefined = options.holdUpTo > 0 ? [] : undefined;
-  let heldBytes = 0;
   let received = 0;
   let ended = false;
   let refused = false;
@@ -42,40 +42,37 @@ export function relayBody(req: IncomingMessage, options: BodyOptions): BodyRelay
     req.resume();
   };
 
-  const start = () => {
-    req.on("data", (chunk: Buffer) => {
-      if (refused) return;
-      if (options.limit !== undefined && received + chunk.length > options.limit) {
-        refused = true;
-        held = undefined;
-        target?.destroy();
-        options.onTooLarge();
-        return;
-      }
-      received += chunk.length;
-      options.onBytes(chunk.length);
-      if (held) {
-        heldBytes += chunk.length;
-        if (heldBytes > options.holdUpTo) held = undefined;
-        else held.push(chunk);
-      }
-      if (target && !target.write(chunk)) {
-        req.pause();
-        waiting = target;
-        target.once("drain", drained);
-      }
-    });
-    req.on("end", () => {
-      ended = true;
-      if (!refused) target?.end();
-    });
-    req.on("error", (err) => target?.destroy(err));
-  };
-
   return {
     sendTo(up) {
-      const first = target === undefined;
-      if (!first) {
+      if (target === undefined) {
+        // The first target: the body starts to flow, and from here on `target` is always set.
+        req.on("data", (chunk: Buffer) => {
+          if (refused) return;
+          if (options.limit !== undefined && received + chunk.length > options.limit) {
+            refused = true;
+            held = undefined;
+            target!.destroy();
+            options.onTooLarge();
+            return;
+          }
+          received += chunk.length;
+          options.onBytes(chunk.length);
+          if (held) {
+            if (received > options.holdUpTo) held = undefined;
+            else held.push(chunk);
+          }
+          if (!target!.write(chunk)) {
+            req.pause();
+            waiting = target;
+            target!.once("drain", drained);
+          }
+        });
+        req.on("end", () => {
+          ended = true;
+          if (!refused) target!.end();
+        });
+        req.on("error", (err) => target!.destroy(err));
+      } else {
         // The previous target will not drain now: stop waiting for it.
         if (waiting) {
           waiting.off("drain", drained);
@@ -84,7 +81,6 @@ export function relayBody(req: IncomingMessage, options: BodyOptions): BodyRelay
         for (const chunk of held ?? []) up.write(chunk);
       }
       target = up;
-      if (first) start();
       if (ended) up.end();
     },
     replayable() {

@@ -1,7 +1,7 @@
 // The proxy's startup module: the only place the environment is read. Everything else receives a
 // typed, validated ProxyConfig, so a bad setting stops the process at start instead of per request.
 import { collectEveryBytesFor, maxConnectionsFor, MEMORY_ENV, REPLAY_MAX_BYTES, SEND_TIMEOUT_MS, SMALLEST_MEMORY_MB } from "./limits.js";
-import { FUNCTION_TIMEOUT_SEC, MAX_BODY_BYTES, PROVIDERS, PROXY_PORT, PROXY_ROUTES, PROXY_TOKEN_RULE, proxyTokenProblem, type Provider, type ProxyRoute } from "../../contract.js";
+import { FUNCTION_TIMEOUT_SEC, MAX_BODY_BYTES, PROVIDERS, PROXY_PORT, PROXY_ROUTES, PROXY_TOKEN_RULE, proxyTokenProblem, VISIBLE_ASCII, type Provider, type ProxyRoute } from "../../contract.js";
 
 export interface UpstreamBase {
   readonly protocol: "http:" | "https:";
@@ -73,7 +73,6 @@ export const DEFAULTS = {
 const KEEPALIVE_IDLE_MS = 60_000;
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1"]);
-const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 
 /** env → typed config; throws ConfigError naming the variable, the value received and what is allowed. */
 export function loadConfig(env: Env): ProxyConfig {

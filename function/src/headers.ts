@@ -1,6 +1,6 @@
 // What crosses the proxy in each direction. Pure functions over header objects.
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from "node:http";
-import { TRIGGER_METHODS } from "../../contract.js";
+import { PROVIDERS, PROXY_ROUTES, TRIGGER_METHODS } from "../../contract.js";
 
 // RFC 9110 §7.6.1: connection-specific fields, never forwarded; plus every field `Connection` names.
 const HOP_BY_HOP = new Set([
@@ -41,9 +41,9 @@ const CALLER_IDENTITY = new Set([
 const PLATFORM = new Set(["x-anonymous-consumer", "x-api-requestid", "x-api-scheme", "x-qualifier"]);
 const DROPPED_PREFIX = /^(?:x-forwarded-|cf-|x-scf-|x-fc-)/;
 
-// Set by the proxy itself: Host is the upstream's, the credential (in any provider's auth header) comes
-// from auth.ts, and an expectation is answered by this hop.
-const SET_BY_PROXY = new Set(["host", "authorization", "x-api-key", "x-goog-api-key", "expect"]);
+// Set by the proxy itself: Host is the upstream's, the credential (in any provider's auth header, and
+// in Authorization, which the routes also accept) comes from auth.ts, and an expectation is answered by this hop.
+const SET_BY_PROXY = new Set(["host", "authorization", "expect", ...PROVIDERS.map((p) => PROXY_ROUTES[p].authHeader)]);
 
 // The upstream's cookies are not the site's (and CORS headers are the proxy's own, below).
 const RESPONSE_DROPPED = new Set(["set-cookie", "set-cookie2"]);

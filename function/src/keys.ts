@@ -39,7 +39,10 @@ const RULES: Readonly<Record<Provider, readonly Rule[]>> = {
 
 /** Whether an answer with this status may say the key failed (its body is then needed: `keyFailure`). */
 export function mayBeKeyFailure(provider: Provider, status: number): boolean {
-  return RULES[provider].some((rule) => rule.status === status);
+  // A plain loop, as for every answer on a route with keys to fail over to: some() would make a closure each time.
+  const rules = RULES[provider];
+  for (let i = 0; i < rules.length; i++) if (rules[i]!.status === status) return true;
+  return false;
 }
 
 export function keyFailure(provider: Provider, status: number, body: string): KeyFailure | undefined {
@@ -60,9 +63,13 @@ export function keyPool(size: number, now: () => number): KeyPool {
   return {
     order() {
       const t = now();
-      if (restUntil.every((until) => until <= t)) return positions;
-      const rested = (i: number) => Math.max(restUntil[i]!, t);
-      return [...positions].sort((a, b) => rested(a) - rested(b) || a - b);
+      // A plain loop: every() would make a closure per request.
+      for (let i = 0; i < size; i++) {
+        if (restUntil[i]! <= t) continue;
+        const rested = (k: number) => Math.max(restUntil[k]!, t);
+        return [...positions].sort((a, b) => rested(a) - rested(b) || a - b);
+      }
+      return positions;
     },
     rest(position, failure) {
       restUntil[position] = now() + KEY_REST_MS[failure];

@@ -52,7 +52,7 @@ export function nodeFlagsFor(memoryMb: number): readonly string[] {
  * generation (~40 µs), and every FULL_COLLECTION_EVERY-th time everything (a few ms), for the buffers
  * still in flight at a young collection, which it moves to the old generation.
  */
-export const COLLECT_EVERY_BYTES = 1024 * 1024;
+const COLLECT_EVERY_BYTES = 1024 * 1024;
 export const FULL_COLLECTION_EVERY = 8;
 
 export function collectEveryBytesFor(memoryMb: number): number | undefined {

@@ -8,13 +8,25 @@ import zlib from "node:zlib";
 
 export const REDACTED = "[redacted]";
 
-// The codings clients ask for (Accept-Encoding: gzip, deflate, br). A body in any other cannot be checked.
-const DECODERS: ReadonlyMap<string, () => Transform> = new Map([
-  ["gzip", zlib.createGunzip],
-  ["x-gzip", zlib.createGunzip],
-  ["deflate", zlib.createInflate],
-  ["br", zlib.createBrotliDecompress],
+// The codings clients ask for (Accept-Encoding: gzip, deflate, br), as a stream and whole. A body in
+// any other cannot be checked.
+interface Decoder {
+  stream(): Transform;
+  whole(body: Buffer, options: zlib.ZlibOptions & zlib.BrotliOptions): Buffer;
+}
+const GZIP: Decoder = { stream: zlib.createGunzip, whole: zlib.gunzipSync };
+const DECODERS: ReadonlyMap<string, Decoder> = new Map([
+  ["gzip", GZIP],
+  ["x-gzip", GZIP],
+  ["deflate", { stream: zlib.createInflate, whole: zlib.inflateSync }],
+  ["br", { stream: zlib.createBrotliDecompress, whole: zlib.brotliDecompressSync }],
 ]);
+
+/** The body's Content-Encoding as DECODERS names it; "" when the body is plain. */
+function codingOf(contentEncoding: string | undefined): string {
+  const coding = (contentEncoding ?? "").trim().toLowerCase();
+  return coding === "identity" ? "" : coding;
+}
 
 /**
  * The upstream answer's `body` with `secret` replaced: in `headers` (the ones going to the client), in
@@ -34,19 +46,12 @@ export function keyRedacted(answer: IncomingMessage, body: Readable, headers: Ou
   return steps[steps.length - 1]!;
 }
 
-const SYNC_DECODERS: ReadonlyMap<string, (body: Buffer, options: zlib.ZlibOptions & zlib.BrotliOptions) => Buffer> = new Map([
-  ["gzip", zlib.gunzipSync],
-  ["x-gzip", zlib.gunzipSync],
-  ["deflate", zlib.inflateSync],
-  ["br", zlib.brotliDecompressSync],
-]);
-
 /** A small answer body as text, decoded from its Content-Encoding (at most `maxBytes` of it); undefined if it cannot be. */
 export function plainText(body: Buffer, contentEncoding: string | undefined, maxBytes: number): string | undefined {
-  const coding = (contentEncoding ?? "").trim().toLowerCase();
-  if (coding === "" || coding === "identity") return body.toString("utf8");
+  const coding = codingOf(contentEncoding);
+  if (coding === "") return body.toString("utf8");
   try {
-    return SYNC_DECODERS.get(coding)?.(body, { maxOutputLength: maxBytes }).toString("utf8");
+    return DECODERS.get(coding)?.whole(body, { maxOutputLength: maxBytes }).toString("utf8");
   } catch {
     return undefined;
   }
@@ -66,10 +71,10 @@ function redactHeaders(headers: OutgoingHttpHeaders, secret: string): void {
  * first when compressed); undefined for a coding that cannot be read.
  */
 export function bodyRedaction(secret: string, contentEncoding: string | undefined): Transform[] | undefined {
-  const coding = (contentEncoding ?? "").trim().toLowerCase();
-  if (coding === "" || coding === "identity") return [replacing(secret)];
+  const coding = codingOf(contentEncoding);
+  if (coding === "") return [replacing(secret)];
   const decoder = DECODERS.get(coding);
-  return decoder ? [decoder(), replacing(secret)] : undefined;
+  return decoder ? [decoder.stream(), replacing(secret)] : undefined;
 }
 
 /** A stream replacement that also finds `secret` cut across two chunks: it holds back its last length - 1 bytes. */

@@ -39,7 +39,6 @@ const HEALTH_HEADERS: Readonly<OutgoingHttpHeaders> = {
 // Key positions to try (relay): a single server key, or the caller's own credential (`undefined`).
 const FIRST_KEY: readonly number[] = [0];
 const OWN_CREDENTIAL: readonly undefined[] = [undefined];
-const NO_HEADERS: Readonly<Record<string, string>> = {};
 
 // Above the 60 s an Nginx upstream keep-alive holds an idle connection, so that the proxy never closes
 // a connection the hop in front is about to reuse (the same race as upstream.ts, one hop earlier).
@@ -228,7 +227,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
   function relay(x: Exchange, route: Route, path: string, credential: Credential): void {
     const { req, entry } = x;
     // A server key goes in per attempt, in place: the upstream request copies its headers when made.
-    const headers = upstreamRequestHeaders(req.headers, route.host, credential.kind === "caller" ? credential.headers : NO_HEADERS, route.table.defaultHeaders);
+    const headers = upstreamRequestHeaders(req.headers, route.host, credential.headers, route.table.defaultHeaders);
     const hasBody = hasRequestBody(req);
     const { pool } = route;
     // Key positions in the order to try them; `undefined`: the caller's own credential, once.
@@ -255,7 +254,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
         Object.assign(headers, route.keyHeaders[position]);
       }
       const up = route.upstream.request({ method: entry.method, path, headers });
-      const current = () => x.upstreamReq === up;
+      // An attempt replaced by the next one (a retry, another key) reports nothing more.
       x.upstreamReq = up;
       entry.reused = up.reusedSocket;
       let responseStarted = false;
@@ -265,7 +264,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
         up.destroy(new ProxyError("upstream_timeout", `no byte from ${route.host} for ${config.upstreamTimeoutMs} ms (UPSTREAM_TIMEOUT_MS)`));
       });
       up.on("error", (err) => {
-        if (x.res.destroyed || !current()) return;
+        if (x.res.destroyed || x.upstreamReq !== up) return;
         const code = errorCode(err);
         if (mayRetry({ method: entry.method, hasBody, reusedSocket: up.reusedSocket, errorCode: code, responseStarted, retries })) {
           retries += 1;
@@ -281,9 +280,9 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
       });
       up.on("response", (upstreamRes: IncomingMessage) => {
         responseStarted = true;
-        upstreamRes.on("error", (err) => current() && fail(x, err, route.host));
+        upstreamRes.on("error", (err) => x.upstreamReq === up && fail(x, err, route.host));
         upstreamRes.on("close", () => {
-          if (current() && !upstreamRes.complete) fail(x, new ProxyError("upstream_reset", `${route.host} closed the connection mid-answer`));
+          if (x.upstreamReq === up && !upstreamRes.complete) fail(x, new ProxyError("upstream_reset", `${route.host} closed the connection mid-answer`));
         });
         guarded(x, () => answered(up, upstreamRes, position));
       });
@@ -295,8 +294,9 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps): ProxyServer {
     const answered = (up: ClientRequest, upstreamRes: IncomingMessage, position: number | undefined): void => {
       const status = upstreamRes.statusCode ?? 0;
       const secret = position === undefined ? undefined : route.keys[position];
-      const small = Number(upstreamRes.headers["content-length"] ?? 0) <= ERROR_PEEK_BYTES;
-      if (!failover || position === undefined || !mayBeKeyFailure(route.provider, status) || !small || isEventStream(upstreamRes.headers)) {
+      // Relayed as it comes unless it may say the key failed, and is small enough to be read first.
+      const peek = failover && position !== undefined && mayBeKeyFailure(route.provider, status);
+      if (!peek || Number(upstreamRes.headers["content-length"] ?? 0) > ERROR_PEEK_BYTES || isEventStream(upstreamRes.headers)) {
         if (position !== undefined) pool?.served(position);
         body?.release();
         respond(x, route, upstreamRes, upstreamRes, secret);

@@ -4,7 +4,7 @@
 // path parameters (`/v1/..;/admin`: servers that read `;` as a parameter see `..`), and an encoded `%`
 // (`%252e`: a server that decodes once more sees a dot).
 import { ProxyError } from "./errors.js";
-import { PROVIDERS, PROXY_TOKEN_MIN_LENGTH, routePrefixes, type Provider } from "../../contract.js";
+import { PROVIDERS, PROXY_HEALTH_PATH, PROXY_ROUTES, PROXY_TOKEN_MIN_LENGTH, routePrefixes, type Provider } from "../../contract.js";
 
 export type Target =
   | { readonly kind: "health" }
@@ -53,21 +53,20 @@ export function resolveTarget(raw: string): Target {
   const staged = route === undefined && segments.length > 1 && STAGE.test(segments[0]!);
   const rest = staged ? segments.slice(1) : segments;
   if (staged) route = routeOf(rest);
+  const received = `/${rest.join("/")}`;
   if (route) {
-    const received = `/${rest.join("/")}`;
-    const path = `/${rest.slice(route.mountSegments).join("/")}`;
+    // The mount is the received path's first segments: what follows them is the upstream's path.
+    const path = received.slice(route.mountLength);
     return { kind: "relay", provider: route.provider, path, query, logPath: loggablePath(staged ? `/*${received}` : received) };
   }
-  if (rest.length === 1 && rest[0] === "healthz") return { kind: "health" };
+  if (received === PROXY_HEALTH_PATH) return { kind: "health" };
   return { kind: "error", error: new ProxyError("not_found") };
 }
 
-// Each route prefix (contract.ts routePrefixes) as path segments: its mount (none for OpenAI's), then one of its versions.
+// Each route prefix (contract.ts routePrefixes) as path segments: its mount (none for OpenAI's), then one of its
+// versions; and the mount's length in the received path.
 const ROUTES = PROVIDERS.flatMap((provider) =>
-  routePrefixes(provider).map((routePrefix) => {
-    const prefix = routePrefix.slice(1, -1).split("/");
-    return { provider, prefix, mountSegments: prefix.length - 1 };
-  }),
+  routePrefixes(provider).map((routePrefix) => ({ provider, prefix: routePrefix.slice(1, -1).split("/"), mountLength: PROXY_ROUTES[provider].mount.length })),
 );
 
 // Plain loops: find() and every() would make a closure per route for every request.
