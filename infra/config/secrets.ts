@@ -15,16 +15,20 @@ export function keyedProviders(config: ConfigReader): Provider[] {
 }
 
 export function validateSecrets(config: ConfigReader, web: Settings["web"]): Settings["secrets"] {
-  const apiKeys: Partial<Record<Provider, string>> = {};
+  const secrets: Settings["secrets"] = {};
+  /** The server-key secrets that are set, in PROVIDERS order. */
+  const keyNames: string[] = [];
   for (const provider of PROVIDERS) {
     const name = PROVIDER_CONFIG[provider].apiKey;
     const keys = splitList(config.secret(name));
     if (keys.some((key) => !VISIBLE.test(key))) {
       config.problem(`${name}: (value hidden) has a key with spaces or characters that are not visible ASCII. Give one key, or several separated by commas.`);
     }
-    if (keys.length > 0) apiKeys[provider] = keys.join(",");
+    if (keys.length > 0) {
+      secrets[name] = keys.join(",");
+      keyNames.push(name);
+    }
   }
-  const keyNames = (Object.keys(apiKeys) as Provider[]).map((provider) => PROVIDER_CONFIG[provider].apiKey);
   const keysAreSet = `${andList(keyNames)} ${keyNames.length === 1 ? "is" : "are"} set`;
   const codes = splitList(config.secret("accessCodes"));
   if (codes.some((code) => !VISIBLE.test(code))) {
@@ -49,11 +53,9 @@ export function validateSecrets(config: ConfigReader, web: Settings["web"]): Set
   if (tokenProblem !== undefined) {
     config.problem(`proxyToken: (value hidden) must be ${PROXY_TOKEN_RULE}; got ${tokenProblem}. Unset it to have one generated.`);
   }
-  return {
-    ...Object.fromEntries((Object.entries(apiKeys) as [Provider, string][]).map(([provider, keys]) => [PROVIDER_CONFIG[provider].apiKey, keys])),
-    ...(codes.length > 0 ? { accessCodes: codes.join(",") } : {}),
-    ...(proxyToken ? { proxyToken } : {}),
-  };
+  if (codes.length > 0) secrets.accessCodes = codes.join(",");
+  if (proxyToken) secrets.proxyToken = proxyToken;
+  return secrets;
 }
 
 /** A comma-separated value as its non-empty items, trimmed. */

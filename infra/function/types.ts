@@ -18,9 +18,9 @@ export interface FunctionProxyArgs {
   /** The built proxy from function/build.ts. */
   artifacts: FunctionArtifacts;
   /**
-   * The proxy's environment (../../function contract): UPSTREAM_URL, UPSTREAM_TIMEOUT_MS,
-   * MAX_BODY_BYTES, PROXY_TOKEN and, with a server-side key, OPENAI_API_KEY. Secret values are
-   * secret Outputs and must stay so in every resource input they reach.
+   * The proxy's environment, as proxyEnvironment (./proxy.ts) makes it: each provider's upstream,
+   * the limits, PROXY_TOKEN and each server-side key. Secret values are secret Outputs and must stay
+   * so in every resource input they reach.
    */
   environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -35,11 +35,11 @@ export interface FunctionProxy {
 export interface FunctionProvider extends CloudProvider {
   /** True when a proxy runs (so it needs the built bundle and a proxy token). */
   readonly runsProxy: boolean;
-  /** Regions with an OpenAI-reachable egress, and the default; empty where region is unused. */
+  /** Regions every upstream provider serves; empty where region is unused. */
   readonly regions: readonly string[];
   /**
-   * Regions OpenAI refuses ("unsupported_country_region_territory"): mainland China, Hong Kong and
-   * Macau. Allowed only with a non-OpenAI upstream.
+   * Mainland China, Hong Kong and Macau, which OpenAI, Anthropic and Gemini refuse: allowed only when
+   * the site calls none of them (regionRefusers in infra/config/function.ts).
    */
   readonly refusedRegions: readonly string[];
   readonly defaultRegion: string;

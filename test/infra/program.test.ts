@@ -73,16 +73,19 @@ beforeAll(async () => {
   artifacts = await buildArtifacts();
 }, 60_000);
 
-async function deploy(c: Combination): Promise<Run> {
+/** Runs the program on `raw` as stack `stack` under fresh mocks: what it registered, and its outputs settled. */
+async function deployRaw(stack: string, raw: RawConfig): Promise<Run> {
   const mocks = new RecordingMocks();
-  await pulumi.runtime.setMocks(mocks, "gptsite", `${c.fn}-${c.dns}-${c.tls}${c.serverKey ? "" : "-nokey"}`, false);
-  const site = await deploySite(secretSettings(validateConfig(configOf(c), TEST_INPUTS)), async () => artifacts);
+  await pulumi.runtime.setMocks(mocks, "gptsite", stack, false);
+  const site = await deploySite(secretSettings(validateConfig(raw, TEST_INPUTS)), async () => artifacts);
   const outputs: Run["outputs"] = {};
   for (const [name, output] of Object.entries(site)) outputs[name] = output ? await settle(output) : undefined;
   // Every registration has reached the mocks once the runtime's RPC queue drains.
   await pulumi.runtime.disconnect();
   return { mocks, outputs };
 }
+
+const deploy = (c: Combination) => deployRaw(`${c.fn}-${c.dns}-${c.tls}${c.serverKey ? "" : "-nokey"}`, configOf(c));
 
 const envRecord = (container: Registered) =>
   Object.fromEntries((reveal(container.inputs.envs) as string[]).map((line) => line.split(/=(.*)/s).slice(0, 2)));
@@ -378,30 +381,21 @@ describe("the program under mocks", () => {
 
   it("with only a Gemini key: the proxy holds it alone, NextChat sends the token for Gemini only, and codes gate the site", async () => {
     const c: Combination = { fn: "tencent", dns: "none", tls: "none", serverKey: false };
-    const mocks = new RecordingMocks();
-    await pulumi.runtime.setMocks(mocks, "gptsite", "google-only", false);
-    const site = await deploySite(secretSettings(validateConfig({ ...configOf(c), googleApiKey: GOOGLE_KEYS }, TEST_INPUTS)), async () => artifacts);
-    const keys = await settle(site.serverKeys);
-    await pulumi.runtime.disconnect();
-    const proxyEnv = reveal(proxyEnvOf.tencent({ mocks, outputs: {} })) as Record<string, string>;
+    const run = await deployRaw("google-only", { ...configOf(c), googleApiKey: GOOGLE_KEYS });
+    const proxyEnv = reveal(proxyEnvOf.tencent(run)) as Record<string, string>;
     expect(proxyEnv.GOOGLE_API_KEY).toBe(GOOGLE_KEYS);
     expect(proxyEnv).not.toHaveProperty("OPENAI_API_KEY");
     expect(proxyEnv).not.toHaveProperty("ANTHROPIC_API_KEY");
-    const env = envRecord(mocks.one("docker:index/container:Container", "web"));
+    const env = envRecord(run.mocks.one("docker:index/container:Container", "web"));
     expect(env).toMatchObject({ GOOGLE_API_KEY: PROXY_TOKEN, CODE: ACCESS_CODE, HIDE_USER_API_KEY: "1" });
     expect(env).not.toHaveProperty("OPENAI_API_KEY");
     expect(env).not.toHaveProperty("ANTHROPIC_API_KEY");
-    expect(keys).toEqual({ value: ["google"], secret: false });
+    expect(run.outputs.serverKeys).toEqual({ value: ["google"], secret: false });
   });
 
   it("generates as many access codes as webAccessCodeCount asks", async () => {
-    const mocks = new RecordingMocks();
-    await pulumi.runtime.setMocks(mocks, "gptsite", "codes", false);
-    const raw = { openaiApiKey: API_KEY, webAccessCodeCount: "3" };
-    const site = await deploySite(secretSettings(validateConfig(raw, TEST_INPUTS)), async () => artifacts);
-    const codes = await settle(site.accessCodes);
-    await pulumi.runtime.disconnect();
-    expect(codes).toEqual({
+    const { mocks, outputs } = await deployRaw("codes", { openaiApiKey: API_KEY, webAccessCodeCount: "3" });
+    expect(outputs.accessCodes).toEqual({
       value: [1, 2, 3].map((i) => generatedValue(`credentials-access-code-${i}`)).join(","),
       secret: true,
     });
@@ -414,28 +408,23 @@ describe("the program under mocks", () => {
   });
 
   it("uses given codes and token instead of generating them", async () => {
-    const mocks = new RecordingMocks();
-    await pulumi.runtime.setMocks(mocks, "gptsite", "given", false);
-    const raw = { openaiApiKey: API_KEY, accessCodes: "family,friends", proxyToken: "given-token-0123456789" };
-    const site = await deploySite(secretSettings(validateConfig(raw, TEST_INPUTS)), async () => artifacts);
-    const [codes, token] = [await settle(site.accessCodes), await settle(site.proxyToken!)];
-    await pulumi.runtime.disconnect();
-    expect(codes).toEqual({ value: "family,friends", secret: true });
-    expect(token).toEqual({ value: "given-token-0123456789", secret: true });
+    const { mocks, outputs } = await deployRaw("given", {
+      openaiApiKey: API_KEY,
+      accessCodes: "family,friends",
+      proxyToken: "given-token-0123456789",
+    });
+    expect(outputs.accessCodes).toEqual({ value: "family,friends", secret: true });
+    expect(outputs.proxyToken).toEqual({ value: "given-token-0123456789", secret: true });
     expect(mocks.all("random:index/randomPassword:RandomPassword")).toEqual([]);
   });
 
   it("publishes HTTPS on hostHttpsPort and redirects HTTP there, not to the container's 443", async () => {
-    const mocks = new RecordingMocks();
-    await pulumi.runtime.setMocks(mocks, "gptsite", "ports", false);
     const raw = { ...configOf({ fn: "docker", dns: "cloudflare", tls: "files", serverKey: true }), hostHttpsPort: "8443" };
-    const site = await deploySite(secretSettings(validateConfig(raw, TEST_INPUTS)), async () => artifacts);
-    const siteUrl = await settle(site.siteUrl);
-    await pulumi.runtime.disconnect();
+    const { mocks, outputs } = await deployRaw("ports", raw);
     const nginx = mocks.one("docker:index/container:Container", "nginx");
     expect(reveal(nginx.inputs.ports)).toEqual(expect.arrayContaining([{ internal: 443, external: 8443 }]));
     const config = (reveal(nginx.inputs.uploads) as { file: string; content: string }[])[0]!.content;
     expect(config).toContain(`return 308 https://${DOMAIN}:8443$request_uri;`);
-    expect(siteUrl.value).toBe(`https://${DOMAIN}:8443`);
+    expect(outputs.siteUrl?.value).toBe(`https://${DOMAIN}:8443`);
   });
 });

@@ -9,6 +9,8 @@ const problems = (raw: RawConfig) => problemsOf(raw, (config) => validateFunctio
 
 const SCF_REGIONS =
   "ap-singapore, ap-tokyo, ap-seoul, ap-bangkok, ap-jakarta, ap-mumbai, na-siliconvalley, na-ashburn, na-toronto, eu-frankfurt, sa-saopaulo";
+const FC_REGIONS =
+  "ap-southeast-1, ap-southeast-3, ap-southeast-5, ap-southeast-7, ap-northeast-1, ap-northeast-2, ap-south-1, eu-central-1, eu-west-1, us-east-1, us-west-1";
 const NOT_OPENAI = { functionProvider: "tencent", functionRegion: "ap-guangzhou", upstream: "https://api.deepseek.com" };
 
 describe("validateFunction", () => {
@@ -46,12 +48,12 @@ describe("validateFunction", () => {
     [
       "a Hong Kong region with OpenAI upstream",
       { functionProvider: "aliyun", functionRegion: "cn-hongkong" },
-      'functionRegion: "cn-hongkong" is in mainland China, Hong Kong or Macau, where OpenAI ("unsupported_country_region_territory") refuses requests; the proxy exists to call it from outside. Allowed values are: ap-southeast-1, ap-southeast-3, ap-southeast-5, ap-southeast-7, ap-northeast-1, ap-northeast-2, ap-south-1, eu-central-1, eu-west-1, us-east-1, us-west-1.',
+      `functionRegion: "cn-hongkong" is in mainland China, Hong Kong or Macau, where OpenAI ("unsupported_country_region_territory") refuses requests; the proxy exists to call it from outside. Allowed values are: ${FC_REGIONS}.`,
     ],
     [
       "a region the provider does not have",
       { functionProvider: "aliyun", functionRegion: "ap-singapore" },
-      'functionRegion: "ap-singapore" is not a region of Alibaba Cloud Function Compute 3.0. Allowed values are: ap-southeast-1, ap-southeast-3, ap-southeast-5, ap-southeast-7, ap-northeast-1, ap-northeast-2, ap-south-1, eu-central-1, eu-west-1, us-east-1, us-west-1.',
+      `functionRegion: "ap-singapore" is not a region of Alibaba Cloud Function Compute 3.0. Allowed values are: ${FC_REGIONS}.`,
     ],
     [
       "64 MB on Function Compute",
