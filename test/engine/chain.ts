@@ -11,9 +11,8 @@ import { MAX_BODY_BYTES, PROXY_HEALTH_PATH, PROXY_PORT } from "../../contract.js
 import { renderSite, type SiteOptions } from "../../nginx/index.js";
 import { pollUntil } from "../../chain/poll.js";
 import { NEXTCHAT_HEALTH_PATH, NEXTCHAT_PORT, nextChatEnvironment, type NextChatSettings } from "../../web/nextchat.js";
-import type { IncomingHttpHeaders } from "node:http";
 import type { Started } from "../../chain/chain.js";
-import type { Scenario } from "../../chain/upstream.js";
+import type { RecordedRequest, Scenario } from "../../chain/upstream.js";
 import { engine, type Scratch } from "./docker.js";
 
 export const SECRETS = {
@@ -53,14 +52,8 @@ export function inScratch<T extends { url: string }>(container: T): Started<T> &
   return { value: container, url: container.url, stop: async () => {} };
 }
 
-export interface SeenRequest {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  /** Whose wire format it spoke, and the key it carried (chain/wire.ts). */
-  provider: string;
-  key?: string;
-}
+/** What the test upstream shows of each request it received (fixtures/upstream-server.ts picks these). */
+export type SeenRequest = Pick<RecordedRequest, "method" | "url" | "headers" | "provider" | "key">;
 
 export interface UpstreamContainer {
   id: string;
