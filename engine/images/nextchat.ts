@@ -10,9 +10,10 @@ import { ensureImage, type LocalImage } from "./build.js";
 
 const ENTRY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../web/standin-server.ts");
 
-export async function bundleStandin(): Promise<string> {
+/** `entry` and what it imports as one ESM file that the Node image's node runs alone (no node_modules). */
+export async function bundleNodeScript(entry: string): Promise<string> {
   const result = await esbuild.build({
-    entryPoints: [ENTRY],
+    entryPoints: [entry],
     bundle: true,
     platform: "node",
     format: "esm",
@@ -24,7 +25,7 @@ export async function bundleStandin(): Promise<string> {
 }
 
 export async function ensureNextChatImage(host: string, node: LocalImage, say: Say): Promise<LocalImage> {
-  const server = await bundleStandin();
+  const server = await bundleNodeScript(ENTRY);
   const hash = createHash("sha256").update(server).digest("hex").slice(0, 12);
   return ensureImage(
     host,

@@ -3,17 +3,16 @@
 // bundle on the Node image, run with the program's command and flags), the NextChat stand-in (with the
 // environment web/nextchat.ts makes) and Nginx (the site renderSite makes, uploaded where the program
 // uploads it).
-import * as esbuild from "esbuild";
-import { bootstrapCommand, buildArtifacts } from "../../function/build.js";
+import { BOOTSTRAP_FILE, bootstrapCommand, buildArtifacts } from "../../function/build.js";
+import { bundleNodeScript } from "../../engine/images/nextchat.js";
 import { NGINX_SITE_PATH } from "../../infra/host/nginx.js";
 import { httpHealthcheck } from "../../infra/host/containers.js";
 import { MAX_BODY_BYTES, PROXY_HEALTH_PATH, PROXY_PORT } from "../../contract.js";
 import { renderSite, type SiteOptions } from "../../nginx/index.js";
 import { pollUntil } from "../../chain/poll.js";
 import { NEXTCHAT_HEALTH_PATH, NEXTCHAT_PORT, nextChatEnvironment, type NextChatSettings } from "../../web/nextchat.js";
-import type { IncomingHttpHeaders } from "node:http";
 import type { Started } from "../../chain/chain.js";
-import type { Scenario } from "../../chain/upstream.js";
+import type { RecordedRequest, Scenario } from "../../chain/upstream.js";
 import { engine, type Scratch } from "./docker.js";
 
 export const SECRETS = {
@@ -36,13 +35,7 @@ export function healthProbe(url: string): string[] {
 /** The test upstream's program (fixtures/upstream-server.ts), bundled once per test file. */
 let upstreamBundle: Promise<string> | undefined;
 export function bundledUpstream(): Promise<string> {
-  upstreamBundle ??= esbuild
-    .build({
-      entryPoints: [new URL("./fixtures/upstream-server.ts", import.meta.url).pathname],
-      bundle: true, platform: "node", format: "esm", target: "node18", write: false,
-    })
-    .then((result) => result.outputFiles[0]!.text);
-  return upstreamBundle;
+  return (upstreamBundle ??= bundleNodeScript(new URL("./fixtures/upstream-server.ts", import.meta.url).pathname));
 }
 
 let proxyBundle: ReturnType<typeof buildArtifacts> | undefined;
@@ -53,14 +46,8 @@ export function inScratch<T extends { url: string }>(container: T): Started<T> &
   return { value: container, url: container.url, stop: async () => {} };
 }
 
-export interface SeenRequest {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  /** Whose wire format it spoke, and the key it carried (chain/wire.ts). */
-  provider: string;
-  key?: string;
-}
+/** What the test upstream shows of each request it received (fixtures/upstream-server.ts picks these). */
+export type SeenRequest = Pick<RecordedRequest, "method" | "url" | "headers" | "provider" | "key">;
 
 export interface UpstreamContainer {
   id: string;
@@ -97,7 +84,7 @@ export async function startProxy(scratch: Scratch, network: string, upstreamUrl:
     publish: [PROXY_PORT],
     // As infra/function/docker.ts runs it.
     command: bootstrapCommand("/app", "node"),
-    uploads: { "app/index.mjs": bundle, "app/scf_bootstrap": bootstrap },
+    uploads: { "app/index.mjs": bundle, [`app/${BOOTSTRAP_FILE}`]: bootstrap },
   });
   await scratch.until(id, healthProbe(`http://127.0.0.1:${PROXY_PORT}${PROXY_HEALTH_PATH}`), "the proxy's health check");
   return { id, url: `http://${name}:${PROXY_PORT}` };

@@ -7,7 +7,7 @@ import { NGINX_CONTAINER } from "../../infra/host/nginx.js";
 import { WEB_CONTAINER } from "../../infra/host/web.js";
 import { pollUntil } from "../../chain/poll.js";
 import type { CliResult, PulumiStack } from "./cli.js";
-import { bundledUpstream, INSPECT_PORT, UPSTREAM_PORT } from "./chain.js";
+import { bundledUpstream, INSPECT_PORT, UPSTREAM_PORT, type SeenRequest } from "./chain.js";
 import { docker, upload } from "./docker.js";
 
 /** The program's fixed container names. */
@@ -75,7 +75,7 @@ export interface SharedUpstream {
   /** Starts (or restarts, after the proxy container was replaced) the upstream in the proxy's namespace. */
   attach(): Promise<void>;
   /** What it received: method, path and headers of each request, whose wire format it spoke and the key it carried. */
-  seen(): Promise<{ method: string; url: string; headers: Record<string, string>; provider: string; key?: string }[]>;
+  seen(): Promise<SeenRequest[]>;
   remove(): Promise<void>;
 }
 
@@ -107,7 +107,7 @@ export function sharedUpstream(name: string, image: string, apiKeys: readonly st
     },
     async seen() {
       const probe = `fetch("http://127.0.0.1:${INSPECT_PORT}/").then((r) => r.text()).then((t) => process.stdout.write(t))`;
-      return JSON.parse(await docker(["exec", name, "node", "-e", probe])) as Awaited<ReturnType<SharedUpstream["seen"]>>;
+      return JSON.parse(await docker(["exec", name, "node", "-e", probe])) as SeenRequest[];
     },
     remove,
   };
