@@ -64,7 +64,7 @@ const READY_TIMEOUT_MS = 30_000;
 const running = new Set<{ child: ChildProcess; group: boolean }>();
 // An owner that exits without close() (a signal mid-start, a failed test) must not leave servers holding ports.
 process.once("exit", () => {
-  for (const { child, group } of running) signal(child, group, "SIGKILL");
+  for (const { child, group } of running) signalChild(child, group, "SIGKILL");
 });
 
 export async function startNodeServer(spec: NodeServerSpec): Promise<NodeServer> {
@@ -123,8 +123,8 @@ async function launch(spec: NodeServerSpec, port: number): Promise<NodeServer> {
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      const timer = gone() ? undefined : setTimeout(() => signal(child, group, "SIGKILL"), 5_000);
-      if (timer) signal(child, group, "SIGTERM");
+      const timer = gone() ? undefined : setTimeout(() => signalChild(child, group, "SIGKILL"), 5_000);
+      if (timer) signalChild(child, group, "SIGTERM");
       await exited;
       clearTimeout(timer);
     })();
@@ -144,7 +144,7 @@ async function launch(spec: NodeServerSpec, port: number): Promise<NodeServer> {
       throw new Error(`${spec.name} exited (code ${code}, signal ${sig}) ${before}: ${err.trim() || "no message"}`);
     }
   } catch (error) {
-    signal(child, group, "SIGKILL");
+    signalChild(child, group, "SIGKILL");
     if (child.pid !== undefined) await exited;
     throw error;
   }
@@ -172,8 +172,8 @@ async function launch(spec: NodeServerSpec, port: number): Promise<NodeServer> {
   };
 }
 
-/** To the process, or to the group it leads. */
-function signal(child: ChildProcess, group: boolean, name: NodeJS.Signals): void {
+/** To the process, or to the group it leads (a detached child); quiet when it is gone. */
+export function signalChild(child: ChildProcess, group: boolean, name: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
     if (group) process.kill(-child.pid, name);
