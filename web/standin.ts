@@ -16,7 +16,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { PROVIDERS, PROXY_ROUTES, type Provider } from "../contract.js";
-import { NEXTCHAT_PROVIDERS } from "./nextchat.js";
+import { NEXTCHAT_PROVIDERS, NEXTCHAT_ROUTE_PREFIXES } from "./nextchat.js";
 
 /** Named as NextChat's server config names them (app/config/server.ts). */
 export interface StandinOptions {
@@ -42,9 +42,6 @@ const OPTION_NAMES = {
   anthropic: { url: "anthropicUrl", key: "anthropicApiKey" },
   google: { url: "googleUrl", key: "googleApiKey" },
 } as const satisfies Record<Provider, { url: keyof StandinOptions; key: keyof StandinOptions }>;
-
-/** Each provider's chat route with its slash, as a request path starts with it. */
-const CHAT_ROUTES = Object.fromEntries(PROVIDERS.map((p) => [p, `${NEXTCHAT_PROVIDERS[p].route}/`])) as Readonly<Record<Provider, string>>;
 
 /** app/constant.ts: Anthropic.ChatPath and ChatPath1, the only paths its route relays. */
 const ANTHROPIC_PATHS = new Set(["v1/messages", "v1/complete"]);
@@ -128,7 +125,7 @@ export class NextChatStandin {
         defaultModel: "",
       });
     }
-    const provider = PROVIDERS.find((p) => path.startsWith(CHAT_ROUTES[p]));
+    const provider = PROVIDERS.find((p) => path.startsWith(NEXTCHAT_ROUTE_PREFIXES[p]));
     if (provider) return this.relayProvider(req, res, provider, url.slice(NEXTCHAT_PROVIDERS[provider].route.length));
     const other = /^\/api\/[^/]+\/(.*)$/.exec(url);
     if (other) return this.proxyToBaseUrlHeader(req, res, other[1]!);
