@@ -150,7 +150,8 @@ async function launch(spec: NodeServerSpec, port: number): Promise<NodeServer> {
   }
   const readyMs = performance.now() - started;
   const actualPort = listeningPort ?? port;
-  let joined = { count: 0, text: "" };
+  // Joined, and split into lines, once per new output: waitForLog reads the lines every few ms.
+  let joined: { count: number; text: string; lines?: readonly string[] } = { count: 0, text: "" };
   const stdout = () => {
     if (joined.count !== out.length) joined = { count: out.length, text: out.join("") };
     return joined.text;
@@ -164,7 +165,8 @@ async function launch(spec: NodeServerSpec, port: number): Promise<NodeServer> {
     stdout,
     get logs() {
       const text = stdout();
-      return text.slice(0, text.lastIndexOf("\n") + 1).split("\n").slice(0, -1);
+      joined.lines ??= text.slice(0, text.lastIndexOf("\n") + 1).split("\n").slice(0, -1);
+      return joined.lines;
     },
     stderr: () => err,
     exited,
