@@ -3,7 +3,7 @@
 // rendered site in the system Nginx.
 import { unpackBuiltProxy } from "../chain/bundle.js";
 import { findNginx, NGINX_MISSING, startNginx, type RunningNginx } from "../chain/nginx.js";
-import { spawnProxy, type SpawnedProxy } from "../chain/proxy.js";
+import { routesTo, spawnProxy, type SpawnedProxy } from "../chain/proxy.js";
 import { MEMORY_ENV, nodeFlagsFor } from "../function/src/limits.js";
 import { healthz, type Probe } from "./process.js";
 
@@ -46,7 +46,7 @@ export function startBuiltProxy(built: BuiltProxy, memoryMb: number, upstreamUrl
     node: built.node,
     ...(built.nodeFlags ? { nodeFlags: built.nodeFlags } : {}),
     // Every route to the test upstream, which speaks all three providers' formats.
-    env: { UPSTREAM_URL: upstreamUrl, ANTHROPIC_UPSTREAM_URL: upstreamUrl, GOOGLE_UPSTREAM_URL: upstreamUrl, [MEMORY_ENV]: String(memoryMb) },
+    env: { ...routesTo(upstreamUrl), [MEMORY_ENV]: String(memoryMb) },
     probe,
   });
 }

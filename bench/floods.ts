@@ -1,12 +1,11 @@
 // Peak RSS under the loads the reliability suite floods the proxy with (chain/floods.ts): idle
 // connections, clients that read nothing of a large answer (streamed, and JSON), concurrent uploads at
 // the body limit. A fresh proxy for each, as a function of the size measured, with its connection cap.
-import { pollUntil } from "../chain/poll.js";
 import { concurrentUploads, idleConnections, largeAnswer, slowReaders } from "../chain/floods.js";
 import { startUpstream } from "../chain/upstream.js";
 import { startBuiltProxy, type BuiltProxy } from "./chain.js";
 import { procMemory } from "./memory.js";
-import type { NodeServer } from "../chain/process.js";
+import { waitForLog, type SpawnedProxy } from "../chain/proxy.js";
 import { figure, type Figure } from "./stats.js";
 
 export interface FloodSettings {
@@ -39,7 +38,7 @@ export async function measureFloods(built: BuiltProxy, memoryMb: number, s: Floo
     try {
       maxConnections = (await listeningLine(proxy)).maxConnections;
       upstream.requests.splice(0);
-      const release = await flood(Number(new URL(proxy.url).port));
+      const release = await flood(proxy.port);
       const { peakMb } = await procMemory(proxy.pid);
       release();
       return peakMb;
@@ -81,8 +80,9 @@ export async function measureFloods(built: BuiltProxy, memoryMb: number, s: Floo
   };
 }
 
-async function listeningLine(proxy: NodeServer): Promise<{ maxConnections: number }> {
-  const line = () => proxy.stdout().split("\n").find((l: string) => l.includes('"msg":"listening"'));
-  await pollUntil(() => line() !== undefined, "the proxy's listening line");
-  return JSON.parse(line()!) as { maxConnections: number };
+/** The proxy's "listening" log line (chain/proxy.ts reads its log). */
+async function listeningLine(proxy: SpawnedProxy): Promise<{ maxConnections: number }> {
+  const line = (lines: readonly string[]) => lines.find((l) => l.includes('"msg":"listening"'));
+  await waitForLog(proxy, (lines) => line(lines) !== undefined, "its listening line", 10_000);
+  return JSON.parse(line(proxy.logs)!) as { maxConnections: number };
 }

@@ -107,10 +107,8 @@ export function judge(results: Results): Target[] {
   return targets;
 }
 
-/** One table row: its label, and a cell per size (empty where the section was not measured). */
-type Row = [string, (r: SizeResults) => string | undefined];
-/** The same, for a section that may be null at a size. */
-type NullableRow = [string, (r: SizeResults) => string | null | undefined];
+/** One table row: its label, and a cell per size (empty where the section was not measured: undefined, or null for a section left out). */
+type Row = [string, (r: SizeResults) => string | null | undefined];
 
 /** The report as text: sections with a column per function size, then the targets. */
 export function renderTable(report: Report): string {
@@ -122,7 +120,7 @@ export function renderTable(report: Report): string {
   out.push(`proxy: Node ${report.proxyNode.version} · load average ${machine.loadAverage} → ${report.loadAverageAtEnd}`);
   out.push(`${report.settings.quick ? "QUICK RUN (sizes cut down, not for comparison) · " : ""}${SPREAD}`);
   const section = (title: string, rows: Row[]) => {
-    const measured = rows.filter(([, cell]) => sizes.some((r) => cell(r) !== undefined));
+    const measured = rows.filter(([, cell]) => sizes.some((r) => cell(r) != null));
     if (measured.length === 0) return;
     out.push("", title);
     out.push(...columns([["", ...sizes.map((r) => `${r.memoryMb} MB`)], ...measured.map(([label, cell]) => [label, ...sizes.map((r) => cell(r) ?? "")])]));
@@ -149,7 +147,7 @@ export function renderTable(report: Report): string {
   );
 
   const tt = report.settings.throughput;
-  section(`Non-streaming completions, ${tt.connections} connections, ${tt.durationSec} s per run`, ([
+  section(`Non-streaming completions, ${tt.connections} connections, ${tt.durationSec} s per run`, [
     ["direct, requests/s", (r) => r.throughput && fig(r.throughput.direct.rps, whole)],
     ["proxy, requests/s", (r) => r.throughput && fig(r.throughput.proxy.rps, whole)],
     ["proxy ÷ direct", (r) => r.throughput && fig(r.throughput.ratio, percent)],
@@ -158,11 +156,11 @@ export function renderTable(report: Report): string {
     ["proxy, CPU µs per request", (r) => r.throughput && fig(r.throughput.proxy.cpuUsPerRequest, whole)],
     ["upstream, CPU µs per request (direct)", (r) => r.throughput && fig(r.throughput.direct.cpuUsPerRequest, whole)],
     ["upstream requests on a kept-alive connection", (r) => r.throughput && percent(r.throughput.upstreamReuse)],
-  ] satisfies NullableRow[]).map(nullable));
+  ]);
 
   const mt = report.settings.memory;
   const ft = report.settings.floods;
-  section("Proxy memory, RSS in MB (2^20 bytes), a fresh process each run", ([
+  section("Proxy memory, RSS in MB (2^20 bytes), a fresh process each run", [
     ["idle, after start", (r) => r.memory && fig(r.memory.idleMb, mb)],
     [`peak, 2 concurrent streams of ${mt.streamChunks + 3} events`, (r) => r.memory && fig(r.memory.twoStreamsPeakMb, mb)],
     [`peak, then ${mt.requests.toLocaleString("en")} requests (${mt.connections} at a time, half streamed)`, (r) => r.memory && fig(r.memory.afterRequestsPeakMb, mb)],
@@ -175,9 +173,9 @@ export function renderTable(report: Report): string {
     [`peak, ${ft.slowReaders} clients reading nothing of ${ft.answerMib} MiB of JSON`, (r) => r.floods && fig(r.floods.slowJsonReadersPeakMb, mb)],
     [`peak, ${ft.uploads} concurrent uploads of ${ft.uploadMib} MiB`, (r) => r.floods && fig(r.floods.concurrentUploadsPeakMb, mb)],
     ["worst peak, and 90% of the size", (r) => { const w = worstPeak(r); return w ? `${mb(w.mb)} of ${mb(r.memoryMb * HEADROOM_SHARE)} (${w.load})` : undefined; }],
-  ] satisfies NullableRow[]).map(nullable));
+  ]);
 
-  section(`Cold start, spawn → first answer (ms), ${report.settings.coldStart.starts} starts each`, ([
+  section(`Cold start, spawn → first answer (ms), ${report.settings.coldStart.starts} starts each`, [
     ["hello-world (node:http), bare Node", (r) => r.coldStart && fig(r.coldStart.helloMs, ms)],
     ["hello-world with the size's flags", (r) => r.coldStart && fig(r.coldStart.helloWithFlagsMs, ms)],
     ["  and the proxy's builtins", (r) => r.coldStart && fig(r.coldStart.helloWithBuiltinsMs, ms)],
@@ -185,7 +183,7 @@ export function renderTable(report: Report): string {
     ["proxy (bootstrap) → first relayed chunk", (r) => r.coldStart && fig(r.coldStart.proxyFirstChunkMs, ms)],
     ["proxy ÷ bare Node, to /healthz", (r) => r.coldStart && fig(r.coldStart.ratio, times)],
     ["ours (proxy − hello-world with flags and builtins)", (r) => r.coldStart && fig(r.coldStart.ownCodeMs, plusMs)],
-  ] satisfies NullableRow[]).map(nullable));
+  ]);
 
   out.push("", `Size: index.mjs ${kb(results.artifact.bundleBytes)} · function.zip ${kb(results.artifact.zipBytes)}`);
 
@@ -201,11 +199,6 @@ export function renderTable(report: Report): string {
     ),
   );
   return out.join("\n");
-}
-
-/** A cell function that may meet a null section: null reads as "not measured". */
-function nullable([label, cell]: NullableRow): Row {
-  return [label, (r) => cell(r) ?? undefined];
 }
 
 function columns(rows: string[][]): string[] {

@@ -8,7 +8,8 @@ import http from "node:http";
 import { PROXY_ROUTES, type Provider } from "../contract.js";
 import { Teardown } from "../chain/teardown.js";
 import { DEFAULT_MODELS, startUpstream, type TestUpstream } from "../chain/upstream.js";
-import { authHeaders, DIALECTS } from "../scripts/lib/dialects.js";
+import { authHeaders } from "../function/src/auth.js";
+import { DIALECTS } from "../scripts/lib/dialects.js";
 import { nginxMissing, startBuiltProxy, startFrontNginx, type BuiltProxy } from "./chain.js";
 import { CHAT_HEADERS, CHAT_PATH, STREAM_BODY } from "./load.js";
 import { figure, median, nsToMs, pairwise, percentile, type Figure } from "./stats.js";
@@ -33,7 +34,7 @@ interface BenchRequest {
 function dialectRequest(provider: Provider, key: string, separator: string): BenchRequest {
   const dialect = DIALECTS[provider];
   const model = DEFAULT_MODELS[provider];
-  const headers = { "content-type": "application/json", ...dialect.headers, ...authHeaders(provider, key) };
+  const headers = { "content-type": "application/json", ...dialect.headers, ...authHeaders(PROXY_ROUTES[provider], key) };
   return { path: dialect.chatPath(model), body: JSON.stringify(dialect.body(model, "bench")), headers, separator };
 }
 

@@ -12,6 +12,7 @@ import { renderSite, type SiteOptions } from "../nginx/index.js";
 import { standaloneConf } from "../nginx/standalone.js";
 import { pollUntil } from "./poll.js";
 import { freePort } from "./ports.js";
+import { signalChild } from "./process.js";
 
 const NGINX_INSTALL = "apt-get install -y nginx (Debian/Ubuntu), brew install nginx (macOS)";
 
@@ -163,14 +164,7 @@ async function launch(run: NginxRun, prefix: string, conf: string): Promise<Ngin
 }
 
 /** The master and its workers: the group the detached master leads. */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
+const killGroup = (child: ChildProcess, signal: NodeJS.Signals) => signalChild(child, true, signal);
 
 /** Until a TCP connect to 127.0.0.1:port succeeds, or `gaveUp()`. */
 async function waitForPort(port: number, gaveUp: () => boolean): Promise<void> {

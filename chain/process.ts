@@ -64,7 +64,7 @@ const READY_TIMEOUT_MS = 30_000;
 const running = new Set<{ child: ChildProcess; group: boolean }>();
 // An owner that exits without close() (a signal mid-start, a failed test) must not leave servers holding ports.
 process.once("exit", () => {
-  for (const { child, group } of running) signal(child, group, "SIGKILL");
+  for (const { child, group } of running) signalChild(child, group, "SIGKILL");
 });
 
 export async function startNodeServer(spec: NodeServerSpec): Promise<NodeServer> {
@@ -123,8 +123,8 @@ async function launch(spec: NodeServerSpec, port: number): Promise<NodeServer> {
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      const timer = gone() ? undefined : setTimeout(() => signal(child, group, "SIGKILL"), 5_000);
-      if (timer) signal(child, group, "SIGTERM");
+      const timer = gone() ? undefined : setTimeout(() => signalChild(child, group, "SIGKILL"), 5_000);
+      if (timer) signalChild(child, group, "SIGTERM");
       await exited;
       clearTimeout(timer);
     })();
@@ -144,13 +144,14 @@ async function launch(spec: NodeServerSpec, port: number): Promise<NodeServer> {
       throw new Error(`${spec.name} exited (code ${code}, signal ${sig}) ${before}: ${err.trim() || "no message"}`);
     }
   } catch (error) {
-    signal(child, group, "SIGKILL");
+    signalChild(child, group, "SIGKILL");
     if (child.pid !== undefined) await exited;
     throw error;
   }
   const readyMs = performance.now() - started;
   const actualPort = listeningPort ?? port;
-  let joined = { count: 0, text: "" };
+  // Joined, and split into lines, once per new output: waitForLog reads the lines every few ms.
+  let joined: { count: number; text: string; lines?: readonly string[] } = { count: 0, text: "" };
   const stdout = () => {
     if (joined.count !== out.length) joined = { count: out.length, text: out.join("") };
     return joined.text;
@@ -164,7 +165,8 @@ async function launch(spec: NodeServerSpec, port: number): Promise<NodeServer> {
     stdout,
     get logs() {
       const text = stdout();
-      return text.slice(0, text.lastIndexOf("\n") + 1).split("\n").slice(0, -1);
+      joined.lines ??= text.slice(0, text.lastIndexOf("\n") + 1).split("\n").slice(0, -1);
+      return joined.lines;
     },
     stderr: () => err,
     exited,
@@ -172,8 +174,8 @@ async function launch(spec: NodeServerSpec, port: number): Promise<NodeServer> {
   };
 }
 
-/** To the process, or to the group it leads. */
-function signal(child: ChildProcess, group: boolean, name: NodeJS.Signals): void {
+/** To the process, or to the group it leads (a detached child); quiet when it is gone. */
+export function signalChild(child: ChildProcess, group: boolean, name: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
     if (group) process.kill(-child.pid, name);

@@ -1,6 +1,7 @@
 // The function proxy: in-process from function/src (startProxy: fast, for tests), or the built bundle
 // as a child process (spawnProxy), as it runs in the cloud. Both capture the proxy's log lines.
 import path from "node:path";
+import { PROVIDERS, PROXY_ROUTES } from "../contract.js";
 import { BOOTSTRAP_FILE } from "../function/build.js";
 import { loadConfig, type Env, type ProxyConfig } from "../function/src/config.js";
 import { createProxy, type ProxyDeps } from "../function/src/server.js";
@@ -84,6 +85,11 @@ export async function spawnProxy(spawn: ProxySpawn): Promise<SpawnedProxy> {
     ...(spawn.onSpawn ? { onSpawn: spawn.onSpawn } : {}),
     ...(spawn.onLog ? { onLine: spawn.onLog } : {}),
   });
+}
+
+/** Every route of the proxy's table to one upstream (the test upstream speaks all three). */
+export function routesTo(upstreamUrl: string): Env {
+  return Object.fromEntries(PROVIDERS.map((provider) => [PROXY_ROUTES[provider].baseEnv, upstreamUrl]));
 }
 
 export type LogEntry = Record<string, unknown>;

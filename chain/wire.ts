@@ -157,8 +157,6 @@ const google: Wire = {
   },
 };
 
-export const WIRES: Readonly<Record<Provider, Wire>> = { openai, anthropic, google };
-
 /**
  * Which provider a request speaks, from what only that provider's clients send: Gemini's paths and
  * key header, Anthropic's Messages path and version header; OpenAI otherwise (the upstream serves all

@@ -27,6 +27,11 @@ export const NEXTCHAT_PROVIDERS = {
   google: { route: "/api/google", urlEnv: "GOOGLE_URL", keyEnv: "GOOGLE_API_KEY" },
 } as const satisfies Record<Provider, { route: string; urlEnv: string; keyEnv: string }>;
 
+/** Each provider's route as a path prefix (`/api/openai/`…): what Nginx lets through to NextChat. */
+export const NEXTCHAT_ROUTE_PREFIXES = Object.fromEntries(
+  PROVIDERS.map((provider) => [provider, `${NEXTCHAT_PROVIDERS[provider].route}/`]),
+) as Readonly<Record<Provider, string>>;
+
 /** The browser's chat route; the server relays it to `${BASE_URL}/v1/chat/completions`. */
 export const NEXTCHAT_CHAT_ROUTE = `${NEXTCHAT_PROVIDERS.openai.route}/v1/chat/completions`;
 

@@ -16,7 +16,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { PROVIDERS, PROXY_ROUTES, type Provider } from "../contract.js";
-import { NEXTCHAT_PROVIDERS } from "./nextchat.js";
+import { NEXTCHAT_PROVIDERS, NEXTCHAT_ROUTE_PREFIXES } from "./nextchat.js";
 
 /** Named as NextChat's server config names them (app/config/server.ts). */
 export interface StandinOptions {
@@ -75,12 +75,19 @@ export function standinFromEnv(env: NodeJS.ProcessEnv): { options: StandinOption
 export class NextChatStandin {
   readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
+  /** Where each provider's route relays, without trailing slashes (NextChat's fallbacks, app/config/server.ts). */
+  private readonly bases: Readonly<Record<Provider, string>>;
 
   /** `onRequest` sees every request before it is answered (the test fixture records them). */
   constructor(
     private readonly options: StandinOptions,
     onRequest?: (req: IncomingMessage) => void,
   ) {
+    this.bases = {
+      openai: base(options.baseUrl),
+      anthropic: base(options.anthropicUrl || options.baseUrl || PROXY_ROUTES.anthropic.defaultBase),
+      google: base(options.googleUrl || PROXY_ROUTES.google.defaultBase),
+    };
     this.server = http.createServer((req, res) => {
       onRequest?.(req);
       this.handle(req, res);
@@ -118,7 +125,7 @@ export class NextChatStandin {
         defaultModel: "",
       });
     }
-    const provider = PROVIDERS.find((p) => path.startsWith(`${NEXTCHAT_PROVIDERS[p].route}/`));
+    const provider = PROVIDERS.find((p) => path.startsWith(NEXTCHAT_ROUTE_PREFIXES[p]));
     if (provider) return this.relayProvider(req, res, provider, url.slice(NEXTCHAT_PROVIDERS[provider].route.length));
     const other = /^\/api\/[^/]+\/(.*)$/.exec(url);
     if (other) return this.proxyToBaseUrlHeader(req, res, other[1]!);
@@ -158,20 +165,17 @@ export class NextChatStandin {
     if (auth.error) return json(res, 401, { error: true, msg: auth.error });
     const bearer = auth.authorization.replace(/^Bearer /, "").trim();
     const headers: http.OutgoingHttpHeaders = { "content-type": req.headers["content-type"] ?? "application/json" };
-    let target: string;
+    let target = `${this.bases[provider]}${path}`;
     if (provider === "openai") {
       if (auth.authorization) headers.authorization = auth.authorization;
-      target = `${base(this.options.baseUrl)}${path}`;
     } else if (provider === "anthropic") {
       headers["x-api-key"] = String(req.headers["x-api-key"] ?? "") || bearer || this.options.anthropicApiKey || "";
       headers["anthropic-version"] = req.headers["anthropic-version"] ?? ANTHROPIC_VERSION;
-      target = `${base(this.options.anthropicUrl || this.options.baseUrl || PROXY_ROUTES.anthropic.defaultBase)}${path}`;
     } else {
       const key = String(req.headers["x-goog-api-key"] ?? "") || bearer || this.options.googleApiKey;
       if (!key) return json(res, 401, { error: true, message: "missing GOOGLE_API_KEY in server env vars" });
       headers["x-goog-api-key"] = key;
-      const sse = new URLSearchParams(query).get("alt") === "sse" ? "?alt=sse" : "";
-      target = `${base(this.options.googleUrl || PROXY_ROUTES.google.defaultBase)}${path}${sse}`;
+      if (new URLSearchParams(query).get("alt") === "sse") target += "?alt=sse";
     }
     relay(req, res, target, headers, (err) =>
       // NextChat's catch: the failure becomes a 200 whose body says what went wrong.

@@ -2,7 +2,7 @@
 // UI's chat, desktop and mobile apps, the openai SDK) parse error.message, not HTML. Errors the
 // upstream sends pass through untouched (proxy_intercept_errors stays off).
 import { PROVIDERS } from "../../contract.js";
-import { NEXTCHAT_PROVIDERS } from "../../web/nextchat.js";
+import { NEXTCHAT_ROUTE_PREFIXES } from "../../web/nextchat.js";
 import { block, comment, d, quoted, section, type Line } from "../conf.js";
 import { apiPrefixes } from "./api.js";
 import { rateDirective, type ResolvedSiteOptions } from "../validate.js";
@@ -55,7 +55,7 @@ function table(o: ResolvedSiteOptions, hop: Hop): JsonError[] {
 
 /** The 403 of a path under /api/ NextChat must not serve, naming the ones that are served. */
 function notServed(o: ResolvedSiteOptions): string {
-  const web = ["/api/config", ...PROVIDERS.map((provider) => `${NEXTCHAT_PROVIDERS[provider].route}/`)];
+  const web = ["/api/config", ...PROVIDERS.map((provider) => NEXTCHAT_ROUTE_PREFIXES[provider])];
   const api = o.apiProviders.flatMap(apiPrefixes);
   const and = (items: string[]) => `${items.slice(0, -1).join(", ")}${items.length > 1 ? " and " : ""}${items.at(-1)}`;
   return `Nginx: this path is not served. Under /api/ only ${and(web)} are; the API${api.length > 1 ? "s are" : " is"} under ${and(api)}.`;

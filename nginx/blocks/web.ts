@@ -7,7 +7,7 @@
 //   are let through.
 import path from "node:path";
 import { PROVIDERS } from "../../contract.js";
-import { NEXTCHAT_PROVIDERS } from "../../web/nextchat.js";
+import { NEXTCHAT_ROUTE_PREFIXES } from "../../web/nextchat.js";
 import { block, comment, d, section, type Line } from "../conf.js";
 import type { ResolvedSiteOptions, UpstreamUrl } from "../validate.js";
 import { errorPages } from "./errors.js";
@@ -36,7 +36,7 @@ export function webLocations(o: ResolvedSiteOptions): Line[] {
     block("location /", [refuseDotSegments, ...toWebUi(o, web, "/"), ...pageCompression()]),
     block("location = /api/config", [refuseDotSegments, rateLimited(o), ...toWebUi(o, web, "/api/config"), ...errorPages(o, "web")], "the settings page: needCode and friends"),
     ...PROVIDERS.map((provider) => {
-      const route = `${NEXTCHAT_PROVIDERS[provider].route}/`;
+      const route = NEXTCHAT_ROUTE_PREFIXES[provider];
       return block(`location ${route}`, [refuseDotSegments, rateLimited(o), ...toWebUi(o, web, route), ...errorPages(o, "web")], "a chat route; streams");
     }),
     block("location /api/", forbidden(o)),

@@ -61,12 +61,6 @@ export const DIALECTS: Readonly<Record<Provider, Dialect>> = {
   },
 };
 
-/** The credential in the provider's own header (the proxy's route table; NextChat's browser side sends the same). */
-export function authHeaders(provider: Provider, credential: string): Record<string, string> {
-  const { authHeader, bearer } = PROXY_ROUTES[provider];
-  return { [authHeader]: bearer ? `Bearer ${credential}` : credential };
-}
-
 /**
  * The error a JSON body carries: OpenAI's `{"error":{"message","code"}}`, Anthropic's
  * `{"type":"error","error":{"type","message"}}`, Gemini's `{"error":{"code","message","status"}}`,

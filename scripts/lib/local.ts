@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { runningUpstream, startChain, testUpstream, type ChainUrls, type Started } from "../../chain/chain.js";
 import { NGINX_MISSING, runNginx, type NginxProcess } from "../../chain/nginx.js";
-import { spawnProxy, type SpawnedProxy } from "../../chain/proxy.js";
+import { routesTo, spawnProxy, type SpawnedProxy } from "../../chain/proxy.js";
 import { renderSite } from "../../nginx/index.js";
 import { dockerUnavailable, runNextChat, type WebUiProcess } from "./docker-web.js";
 import type { Guard } from "./guard.js";
@@ -88,9 +88,7 @@ export async function startLocalChain(root: string, options: LocalOptions, hooks
         hooks.say(`upstream  ${upstreamUrl}  OFFLINE: canned answers for /v1, /anthropic and /google, no real API (OPENAI_API_KEY=sk-… for the real one)`);
       }
       // Offline, every route goes to the one upstream that speaks all three; otherwise /v1 to the given one, the others to their APIs.
-      const bases = Object.fromEntries(
-        PROVIDERS.filter((p) => choice.kind === "offline" || p === "openai").map((p) => [PROXY_ROUTES[p].baseEnv, upstreamUrl]),
-      );
+      const bases = choice.kind === "offline" ? routesTo(upstreamUrl) : { [PROXY_ROUTES.openai.baseEnv]: upstreamUrl };
       const keys = Object.fromEntries(Object.entries(upstreamKeys).map(([p, key]) => [PROXY_ROUTES[p as Provider].keyEnv, key]));
       const proxy = await spawnProxy({
         dir: path.join(root, "function", "dist"),

@@ -1,7 +1,8 @@
 // What every hop is given and gives back, and the pieces several hops share.
-import type { Provider } from "../../../contract.js";
+import { PROXY_ROUTES, type Provider } from "../../../contract.js";
+import { authHeaders } from "../../../function/src/auth.js";
 import { PROVIDER_CONFIG } from "../../../infra/config/keys.js";
-import { authHeaders, DIALECTS } from "../dialects.js";
+import { DIALECTS } from "../dialects.js";
 import type { SmokeSettings } from "../smoke-args.js";
 import type { HopStatus, StreamTiming } from "../report.js";
 import { describeTiming, streamChat, type ChatRequest } from "../stream.js";
@@ -41,10 +42,10 @@ export function apiCredential(target: SmokeTarget, provider: Provider): string |
   return proxyToken ?? key;
 }
 
-/** apiCredential in the provider's own header (Authorization, x-api-key, x-goog-api-key). */
+/** apiCredential in the provider's own header (Authorization, x-api-key, x-goog-api-key), as the proxy itself puts a key there. */
 export function apiAuthHeaders(target: SmokeTarget, provider: Provider): Record<string, string> | undefined {
   const credential = apiCredential(target, provider);
-  return credential ? authHeaders(provider, credential) : undefined;
+  return credential ? authHeaders(PROXY_ROUTES[provider], credential) : undefined;
 }
 
 /** Whether smoke checks `provider`'s routes: OpenAI always; the others when the stack holds their key or one is given. */
