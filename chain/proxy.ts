@@ -1,6 +1,7 @@
 // The function proxy: in-process from function/src (startProxy: fast, for tests), or the built bundle
 // as a child process (spawnProxy), as it runs in the cloud. Both capture the proxy's log lines.
 import path from "node:path";
+import { PROVIDERS, PROXY_ROUTES } from "../contract.js";
 import { BOOTSTRAP_FILE } from "../function/build.js";
 import { loadConfig, type Env, type ProxyConfig } from "../function/src/config.js";
 import { createProxy, type ProxyDeps } from "../function/src/server.js";
@@ -36,6 +37,11 @@ export async function startProxy(
   const proxy = createProxy(config, { log: (line) => logs.push(line), now: options.now, collectGarbage: options.collectGarbage });
   const { port } = await proxy.listen(0, "127.0.0.1");
   return { url: `http://127.0.0.1:${port}`, port, logs, config, close: () => proxy.close(), shutdown: () => proxy.shutdown() };
+}
+
+/** Every route of the proxy's table to one upstream (the test upstream speaks all three). */
+export function routesTo(upstreamUrl: string): Env {
+  return Object.fromEntries(PROVIDERS.map((provider) => [PROXY_ROUTES[provider].baseEnv, upstreamUrl]));
 }
 
 export interface SpawnedProxy extends RunningProxy, NodeServer {}

@@ -4,8 +4,7 @@
 import { expect } from "vitest";
 import { startChain as startPieces, started, testUpstream, type ChainUrls } from "../../chain/chain.js";
 import type { FreeSiteOptions, RunningNginx } from "../../chain/nginx.js";
-import { startProxy, type InProcessProxy } from "../../chain/proxy.js";
-import { PROVIDERS, PROXY_ROUTES } from "../../contract.js";
+import { routesTo, startProxy, type InProcessProxy } from "../../chain/proxy.js";
 import type { Env } from "../../function/src/config.js";
 import type { TestUpstream, UpstreamOptions } from "../../chain/upstream.js";
 import { startNginx } from "../fixtures/nginx.js";
@@ -52,11 +51,6 @@ export async function startChain(options: ChainOptions = {}): Promise<Chain> {
     },
   });
   return { upstream: chain.upstream, proxy: chain.proxy, web: chain.web, nginx: chain.nginx!, close: chain.close };
-}
-
-/** Every route of the proxy's table to one upstream (the test upstream speaks all three). */
-export function routesTo(upstreamUrl: string): Env {
-  return Object.fromEntries(PROVIDERS.map((provider) => [PROXY_ROUTES[provider].baseEnv, upstreamUrl]));
 }
 
 /**
