@@ -39,6 +39,11 @@ export async function startProxy(
   return { url: `http://127.0.0.1:${port}`, port, logs, config, close: () => proxy.close(), shutdown: () => proxy.shutdown() };
 }
 
+/** Every route of the proxy's table to one upstream (the test upstream speaks all three). */
+export function routesTo(upstreamUrl: string): Env {
+  return Object.fromEntries(PROVIDERS.map((provider) => [PROXY_ROUTES[provider].baseEnv, upstreamUrl]));
+}
+
 export interface SpawnedProxy extends RunningProxy, NodeServer {}
 
 export interface ProxySpawn {

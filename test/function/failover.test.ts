@@ -10,7 +10,7 @@ import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { KEY_REST_MS } from "../../contract.js";
-import { startProxy, waitForRequestLogs, type InProcessProxy } from "../../chain/proxy.js";
+import { routesTo, startProxy, waitForRequestLogs, type InProcessProxy } from "../../chain/proxy.js";
 import { DEFAULT_CHUNKS, startHandlerUpstream, startUpstream, type KeyTrouble, type Scenario, type TestUpstream } from "../../chain/upstream.js";
 import { closeAfterEach } from "./cleanup.js";
 
@@ -24,7 +24,7 @@ const closing = closeAfterEach();
 let clock = 1_000_000;
 async function chain(env: Record<string, string>, scenario: Scenario = {}) {
   upstream = closing(await startUpstream({ scenario }));
-  proxy = closing(await startProxy({ PROXY_TOKEN: TOKEN, UPSTREAM_URL: upstream.url, ANTHROPIC_UPSTREAM_URL: upstream.url, GOOGLE_UPSTREAM_URL: upstream.url, ...env }, { now: () => clock }));
+  proxy = closing(await startProxy({ PROXY_TOKEN: TOKEN, ...routesTo(upstream.url), ...env }, { now: () => clock }));
 }
 
 const openai = () => new OpenAI({ apiKey: TOKEN, baseURL: `${proxy.url}/v1`, maxRetries: 0 });

@@ -2,12 +2,12 @@
 // closed at once), what they relay collected as it goes in a small function, and a client that reads
 // nothing pauses the upstream through backpressure, then loses its answer after the send timeout
 // instead of holding its buffers and the upstream call indefinitely.
-import http from "node:http";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../function/src/config.js";
 import { maxConnectionsFor } from "../../function/src/limits.js";
 import { parseAnswer, rawExchange } from "../reliability/raw.js";
+import { concurrentUploads } from "../../chain/floods.js";
 import { startProxy, waitForRequestLogs, type InProcessProxy } from "../../chain/proxy.js";
 import { pollUntil } from "../../chain/poll.js";
 import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
@@ -64,29 +64,22 @@ describe("connection cap (MAX_CONNECTIONS)", () => {
 });
 
 describe("collection as the proxy relays (function memory below 128 MB)", () => {
-  const MiB = 1024 * 1024;
-  const upload = (port: number, bytes: number) =>
-    new Promise<number>((resolve, reject) => {
-      const req = http.request({ port, host: "127.0.0.1", method: "POST", path: "/v1/chat/completions", headers: { "content-length": bytes } });
-      req.on("response", (res) => res.resume().on("end", () => resolve(res.statusCode!)));
-      req.on("error", reject);
-      req.end(Buffer.alloc(bytes, "x"));
-    });
-
-  it("collects the young generation after every MiB relayed, and everything every 8th time", async () => {
+  /** The collections the proxy asked for while relaying one 10 MiB upload, in a function of `memoryMb`. */
+  async function collectionsRelaying(memoryMb: string): Promise<boolean[]> {
     upstream = await startUpstream({ keepBodyBytes: 0 });
     const collections: boolean[] = [];
-    proxy = await startProxy({ UPSTREAM_URL: upstream.url, FUNCTION_MEMORY_MB: "64" }, { collectGarbage: (full) => collections.push(full) });
-    expect(await upload(proxy.port, 10 * MiB)).toBe(200);
-    expect(collections).toEqual([false, false, false, false, false, false, false, true, false, false]);
+    proxy = await startProxy({ UPSTREAM_URL: upstream.url, FUNCTION_MEMORY_MB: memoryMb }, { collectGarbage: (full) => collections.push(full) });
+    const [status] = await concurrentUploads(proxy.port, 1, 10 * 1024 * 1024);
+    expect(status).toBe(200);
+    return collections;
+  }
+
+  it("collects the young generation after every MiB relayed, and everything every 8th time", async () => {
+    expect(await collectionsRelaying("64")).toEqual([false, false, false, false, false, false, false, true, false, false]);
   });
 
   it("leaves it to V8 from 128 MB up", async () => {
-    upstream = await startUpstream({ keepBodyBytes: 0 });
-    const collections: boolean[] = [];
-    proxy = await startProxy({ UPSTREAM_URL: upstream.url, FUNCTION_MEMORY_MB: "128" }, { collectGarbage: (full) => collections.push(full) });
-    expect(await upload(proxy.port, 10 * MiB)).toBe(200);
-    expect(collections).toEqual([]);
+    expect(await collectionsRelaying("128")).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
 import { describe, expect, it } from "vitest";
-import { startProxy, type InProcessProxy } from "../../chain/proxy.js";
+import { routesTo, startProxy, type InProcessProxy } from "../../chain/proxy.js";
 import { startUpstream, type TestUpstream } from "../../chain/upstream.js";
 import { closeAfterEach } from "./cleanup.js";
 import { proxyError, send } from "./http.js";
@@ -18,7 +18,7 @@ const closing = closeAfterEach();
 
 async function chain(env: Record<string, string>, apiKey?: string | string[]) {
   upstream = closing(await startUpstream(apiKey === undefined ? {} : { apiKey }));
-  proxy = closing(await startProxy({ ANTHROPIC_UPSTREAM_URL: upstream.url, GOOGLE_UPSTREAM_URL: upstream.url, UPSTREAM_URL: upstream.url, ...env }));
+  proxy = closing(await startProxy({ ...routesTo(upstream.url), ...env }));
 }
 
 const claude = (apiKey: string) => new Anthropic({ apiKey, baseURL: `${proxy.url}/anthropic`, maxRetries: 0 });

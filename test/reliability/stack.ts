@@ -7,12 +7,11 @@ import { unpackBuiltProxy } from "../../chain/bundle.js";
 import { startChain, started, testUpstream } from "../../chain/chain.js";
 import type { FreeSiteOptions, RunningNginx } from "../../chain/nginx.js";
 import { freePort } from "../../chain/ports.js";
-import { spawnProxy, type SpawnedProxy } from "../../chain/proxy.js";
+import { routesTo, spawnProxy, type SpawnedProxy } from "../../chain/proxy.js";
 import type { TestUpstream, UpstreamOptions } from "../../chain/upstream.js";
 import type { Env } from "../../function/src/config.js";
 import { startNginx } from "../fixtures/nginx.js";
 import { startWebDouble, type WebDouble, type WebDoubleOptions } from "../fixtures/web.js";
-import { routesTo } from "../nginx/chain.js";
 
 /** So high that the suites' own traffic, all from 127.0.0.1, is never refused. */
 export const UNLIMITED_RATE = { perSecond: 100_000, burst: 100_000 } as const;

@@ -5,11 +5,10 @@
 import { startNginx } from "../fixtures/nginx.js";
 import type { NginxInput, RunningNginx } from "../../chain/nginx.js";
 import { startChain, started, testUpstream } from "../../chain/chain.js";
-import { startProxy, type InProcessProxy } from "../../chain/proxy.js";
+import { routesTo, startProxy, type InProcessProxy } from "../../chain/proxy.js";
 import type { TestUpstream } from "../../chain/upstream.js";
 import { PROVIDERS, PROXY_ROUTES, type Provider } from "../../contract.js";
 import { startWebDoubleBehind, type WebDouble } from "../fixtures/web.js";
-import { routesTo } from "../nginx/chain.js";
 
 /** Unique strings a test can grep the logs for: none may ever appear there. */
 export const SECRETS = {
