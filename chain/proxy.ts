@@ -92,11 +92,6 @@ export async function spawnProxy(spawn: ProxySpawn): Promise<SpawnedProxy> {
   });
 }
 
-/** Every route of the proxy's table to one upstream (the test upstream speaks all three). */
-export function routesTo(upstreamUrl: string): Env {
-  return Object.fromEntries(PROVIDERS.map((provider) => [PROXY_ROUTES[provider].baseEnv, upstreamUrl]));
-}
-
 export type LogEntry = Record<string, unknown>;
 
 /** The log lines that describe requests (not startup or shutdown events), parsed. */

@@ -11,8 +11,6 @@ import { startNginx } from "../fixtures/nginx.js";
 import { startWebDoubleBehind, type WebDouble, type WebDoubleOptions } from "../fixtures/web.js";
 import type { Exchange } from "./client.js";
 
-export { routesTo } from "../../chain/proxy.js";
-
 export interface ChainOptions {
   /** Site options on top of serverName localhost and the upstreams below (a function gets their URLs). */
   site?: Partial<FreeSiteOptions> | ((urls: ChainUrls) => Partial<FreeSiteOptions>);
