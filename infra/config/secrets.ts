@@ -1,13 +1,10 @@
 // The secrets (each provider's server keys, the access codes, the proxy token), and what a server-side
 // key requires of the rest. A message names the key and never its value.
 import { isIPv4 } from "node:net";
-import { PROVIDERS, PROXY_TOKEN_RULE, proxyTokenProblem, type Provider } from "../../contract.js";
+import { PROVIDERS, PROXY_TOKEN_RULE, proxyTokenProblem, VISIBLE_ASCII, type Provider } from "../../contract.js";
 import type { Settings } from "../config.js";
 import { andList, PROVIDER_CONFIG } from "./keys.js";
 import type { ConfigReader } from "./reader.js";
-
-/** What a header carries: visible ASCII, no space (a comma separates the items of a list). */
-const VISIBLE = /^[\x21-\x7e]+$/;
 
 /** The providers the stack holds a server key for. */
 export function keyedProviders(config: ConfigReader): Provider[] {
@@ -21,7 +18,7 @@ export function validateSecrets(config: ConfigReader, web: Settings["web"]): Set
   for (const provider of PROVIDERS) {
     const name = PROVIDER_CONFIG[provider].apiKey;
     const keys = splitList(config.secret(name));
-    if (keys.some((key) => !VISIBLE.test(key))) {
+    if (keys.some((key) => !VISIBLE_ASCII.test(key))) {
       config.problem(`${name}: (value hidden) has a key with spaces or characters that are not visible ASCII. Give one key, or several separated by commas.`);
     }
     if (keys.length > 0) {
@@ -31,7 +28,7 @@ export function validateSecrets(config: ConfigReader, web: Settings["web"]): Set
   }
   const keysAreSet = `${andList(keyNames)} ${keyNames.length === 1 ? "is" : "are"} set`;
   const codes = splitList(config.secret("accessCodes"));
-  if (codes.some((code) => !VISIBLE.test(code))) {
+  if (codes.some((code) => !VISIBLE_ASCII.test(code))) {
     config.problem(`accessCodes: (value hidden) has a code with spaces or non-ASCII characters. Use comma-separated printable codes.`);
   }
   if (keyNames.length > 0 && codes.length === 0 && web.accessCodeCount === 0) {
