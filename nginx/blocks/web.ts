@@ -18,9 +18,13 @@ import { proxyPass } from "./upstreams.js";
 /** What Nginx compresses for the pages; text/event-stream is never in it. */
 const PAGE_TYPES = "text/css text/plain text/javascript application/javascript application/json application/manifest+json image/svg+xml";
 
-/** `.` or `..`, each dot plain or as %2E, as a whole segment of the path (not the query). */
-const DOT_SEGMENT = String.raw`^[^?]*/(\.|%2e)(\.|%2e)?(/|\?|$)`;
-const refuseDotSegments = block(`if ($request_uri ~* "${DOT_SEGMENT}")`, [d("return 400")], "a dot segment in the path as sent");
+/**
+ * Where the path as sent splits into other segments than the path Nginx routed on: `.` or `..` as a
+ * segment (each dot plain or %2E), or an encoded slash (Nginx decodes %2F before it resolves dots).
+ * Not the query.
+ */
+const RESEGMENTED = String.raw`^[^?]*(%2f|/(\.|%2e)(\.|%2e)?(/|\?|$))`;
+const refuseResegmented = block(`if ($request_uri ~* "${RESEGMENTED}")`, [d("return 400")], "a dot segment or %2F in the path as sent");
 
 export function webLocations(o: ResolvedSiteOptions): Line[] {
   const web = o.web;
@@ -29,15 +33,15 @@ export function webLocations(o: ResolvedSiteOptions): Line[] {
     return section("Web UI", ["No webUpstream: this site serves the API only."], [block("location /", [d("return 404")])]);
   }
   return section("Web UI", [
-    "(!) Nginx resolves dot segments (%2E too) before it picks a location, but hands the web UI the path",
-    "as sent: /api/%2E%2E/x is a page here and may be /api/<x>/ there. No browser sends one: each",
-    "location below refuses them.",
+    "(!) Nginx decodes %2F and resolves dot segments (%2E too) before it picks a location, but hands the",
+    "web UI the path as sent: /api/%2E%2E/x is a page here and /api/openai%2Fx/y the OpenAI route, and",
+    "either may be /api/<x>/ there. No browser sends one: each location below refuses them.",
   ], [
-    block("location /", [refuseDotSegments, ...toWebUi(o, web, "/"), ...pageCompression()]),
-    block("location = /api/config", [refuseDotSegments, rateLimited(o), ...toWebUi(o, web, "/api/config"), ...errorPages(o, "web")], "the settings page: needCode and friends"),
+    block("location /", [refuseResegmented, ...toWebUi(o, web, "/"), ...pageCompression()]),
+    block("location = /api/config", [refuseResegmented, rateLimited(o), ...toWebUi(o, web, "/api/config"), ...errorPages(o, "web")], "the settings page: needCode and friends"),
     ...PROVIDERS.map((provider) => {
       const route = NEXTCHAT_ROUTE_PREFIXES[provider];
-      return block(`location ${route}`, [refuseDotSegments, rateLimited(o), ...toWebUi(o, web, route), ...errorPages(o, "web")], "a chat route; streams");
+      return block(`location ${route}`, [refuseResegmented, rateLimited(o), ...toWebUi(o, web, route), ...errorPages(o, "web")], "a chat route; streams");
     }),
     block("location /api/", forbidden(o)),
     comment("(!) Next.js reads \\ in a path as / (WHATWG URL), so /api\\other would pass the rule above as"),

@@ -91,8 +91,8 @@ describe.skipIf(!nginxBinary)("web UI behind Nginx", () => {
     expect(chain.web!.requests).toEqual([]);
   });
 
-  it.each(["/api/%2E%2e/evil.example", "/api/../x", "/x/../y", "/api/%2e/config", "/api/anthropic/v1/messages/..", "/api/openai/v1/.%2E/models"])(
-    "refuses %s (a dot segment the web UI's router may resolve otherwise than Nginx) with 400, without reaching the web UI",
+  it.each(["/api/%2E%2e/evil.example", "/api/../x", "/x/../y", "/api/%2e/config", "/api/anthropic/v1/messages/..", "/api/openai/v1/.%2E/models", "/api/x/y%2F..%2F..%2F..", "/api/openai%2F..%2F..%2Fevil", "/api/openai/v1%2f%2e%2e%2fx", "/api/openai%2Fx/y", "/api/openai%2fv1/chat/completions", "/x%2Fy"])(
+    "refuses %s (a dot segment or an encoded slash: the web UI's router may split it otherwise than Nginx) with 400, without reaching the web UI",
     async (rawPath) => {
       chain = await start();
       const ex = await send(`${chain.nginx.httpUrl}/`, { rawPath }).done();
